@@ -1,0 +1,465 @@
+// Reader: one pass over a contiguous buffer, Python's grammar and Python's error messages.
+// The value builder here turns text into pyjson::value without recursion: containers are
+// collected on an explicit stack, so nesting costs heap memory bounded by max_depth, never
+// the call stack.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pyjson/detail/number.hpp"
+#include "pyjson/detail/unicode.hpp"
+#include "pyjson/error.hpp"
+#include "pyjson/options.hpp"
+#include "pyjson/value.hpp"
+
+namespace pyjson::detail {
+
+inline bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Bytes a string scan can pass over: not '"', not '\\', not a control character, ASCII.
+inline constexpr std::array<bool, 256> plain_string_bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = true;
+  t['"'] = false;
+  t['\\'] = false;
+  return t;
+}();
+
+/// The tokenizer shared by every sink: whitespace, strings, numbers, literals, and errors that
+/// carry Python's message and position.
+class reader {
+ public:
+  reader(std::string_view text, const load_options& opt, bool allow_surrogates = false)
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        opt_(opt),
+        allow_surrogates_(allow_surrogates) {}
+
+  const char* position() const noexcept { return p_; }
+  const char* begin() const noexcept { return begin_; }
+  const char* end() const noexcept { return end_; }
+  bool at_end() const noexcept { return p_ == end_; }
+  const load_options& options() const noexcept { return opt_; }
+
+  void skip_ws() noexcept {
+    while (p_ < end_ && is_ws(*p_)) ++p_;
+  }
+
+  /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
+  /// anywhere, Python would have failed to decode it before parsing: that error wins.
+  [[noreturn]] void fail(const char* msg, const char* at) const {
+    if (!allow_surrogates_) {
+      if (utf8_error err = find_utf8_error(begin_, end_)) {
+        const char* where = begin_ + err.start;
+        auto pos = position_of(begin_, where);
+        throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
+                           err.start);
+      }
+    }
+    auto pos = position_of(begin_, at);
+    throw decode_error(msg, pos.pos, pos.lineno, pos.colno, static_cast<std::size_t>(at - begin_));
+  }
+
+  /// Reads the string whose opening quote is at p_. The result points into the input when the
+  /// string has no escapes, else into `scratch`.
+  std::string_view read_string(std::string& scratch) {
+    const char* quote = p_;
+    const char* p = p_ + 1;
+    const char* run = p;
+    bool escaped = false;
+    for (;;) {
+      // Plain ASCII bytes are the bulk of most strings: pass over them eight at a time.
+      while (end_ - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        // A byte needs a look when it is '"', '\\', < 0x20 or >= 0x80.
+        std::uint64_t quote_hit = has_zero_byte(w ^ 0x2222222222222222ull);
+        std::uint64_t slash_hit = has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull);
+        std::uint64_t ctrl_or_high = (w - 0x2020202020202020ull) | w;
+        if ((quote_hit | slash_hit | (ctrl_or_high & 0x8080808080808080ull)) != 0) break;
+        p += 8;
+      }
+      while (p < end_ && plain_string_bytes[static_cast<unsigned char>(*p)]) ++p;
+      if (p == end_) fail("Unterminated string starting at", quote);
+      unsigned char c = static_cast<unsigned char>(*p);
+      if (c == '"') {
+        p_ = p + 1;
+        if (!escaped) return {run, static_cast<std::size_t>(p - run)};
+        scratch.append(run, p);
+        return scratch;
+      }
+      if (c == '\\') {
+        if (!escaped) {
+          scratch.clear();
+          escaped = true;
+        }
+        scratch.append(run, p);
+        p = read_escape(p, quote, scratch);
+        run = p;
+        continue;
+      }
+      if (c < 0x20) {
+        if (opt_.strict) fail("Invalid control character at", p);
+        ++p;
+        continue;
+      }
+      // c >= 0x80: one UTF-8 sequence.
+      utf8_error err;
+      std::size_t n = utf8_sequence(reinterpret_cast<const unsigned char*>(p),
+                                    reinterpret_cast<const unsigned char*>(end_),
+                                    allow_surrogates_, err);
+      if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
+      p += n;
+    }
+  }
+
+  /// Matches `word` at p_ (used for literals).
+  bool match(std::string_view word) const noexcept {
+    return static_cast<std::size_t>(end_ - p_) >= word.size() &&
+           std::memcmp(p_, word.data(), word.size()) == 0;
+  }
+  void advance(std::size_t n) noexcept { p_ += n; }
+  void set_position(const char* p) noexcept { p_ = p; }
+
+ private:
+  static std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
+    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+  }
+
+  // p is at a backslash; appends the decoded character and returns where scanning resumes.
+  const char* read_escape(const char* p, const char* quote, std::string& out) {
+    if (end_ - p < 2) fail("Unterminated string starting at", quote);
+    char e = p[1];
+    switch (e) {
+      case '"': out += '"'; return p + 2;
+      case '\\': out += '\\'; return p + 2;
+      case '/': out += '/'; return p + 2;
+      case 'b': out += '\b'; return p + 2;
+      case 'f': out += '\f'; return p + 2;
+      case 'n': out += '\n'; return p + 2;
+      case 'r': out += '\r'; return p + 2;
+      case 't': out += '\t'; return p + 2;
+      case 'u': break;
+      default: fail("Invalid \\escape", p);
+    }
+    std::uint32_t cp = read_hex4(p + 1);
+    p += 6;
+    // A high surrogate followed by \u and a low surrogate is one character; anything else
+    // leaves it alone (Python keeps lone surrogates, and so do we, as WTF-8).
+    if (cp >= 0xD800 && cp <= 0xDBFF && end_ - p >= 2 && p[0] == '\\' && p[1] == 'u') {
+      std::uint32_t lo = read_hex4(p + 1);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        p += 6;
+      }
+    }
+    append_utf8(out, cp);
+    return p;
+  }
+  // u is at the 'u' of \uXXXX.
+  std::uint32_t read_hex4(const char* u) const {
+    if (end_ - u < 5) fail("Invalid \\uXXXX escape", u);
+    std::uint32_t cp = 0;
+    for (int i = 1; i <= 4; ++i) {
+      int h = hex_value(u[i]);
+      if (h < 0) fail("Invalid \\uXXXX escape", u);
+      cp = cp << 4 | static_cast<std::uint32_t>(h);
+    }
+    return cp;
+  }
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  const load_options& opt_;
+  bool allow_surrogates_;
+};
+
+/// Builds a pyjson::value from the reader's text without recursion.
+class value_builder {
+ public:
+  explicit value_builder(reader& r) : r_(r) {}
+  ~value_builder() {
+    for (std::size_t i = 0; i < size_; ++i) stack_[i].~value();
+    ::operator delete(stack_);
+  }
+  value_builder(const value_builder&) = delete;
+  value_builder& operator=(const value_builder&) = delete;
+
+  /// Parses one value starting at the reader's position (which must not be whitespace) and
+  /// leaves the reader just after it.
+  value parse() {
+    struct frame {
+      std::size_t start;  // index in the value stack of the first element
+      bool is_object;
+    };
+    std::vector<frame> frames;
+    const std::size_t max_depth = r_.options().max_depth;
+    for (;;) {
+      // Parse one value, or open a container and loop to its first element.
+      const char* p = r_.position();
+      char c = p < r_.end() ? *p : '\0';
+      if (c == '[' || c == '{') {
+        if (frames.size() >= max_depth) [[unlikely]]
+          r_.fail(depth_message().c_str(), p);
+        r_.advance(1);
+        r_.skip_ws();
+        frames.push_back({size_, c == '{'});
+        if (c == '[') {
+          if (!r_.at_end() && *r_.position() == ']') {
+            r_.advance(1);
+            close(frames);
+          } else {
+            continue;
+          }
+        } else {
+          if (!r_.at_end() && *r_.position() == '}') {
+            r_.advance(1);
+            close(frames);
+          } else {
+            read_key();
+            continue;
+          }
+        }
+      } else {
+        read_scalar(c, p);
+      }
+      // After a value: a separator, a closing bracket, or the end of the document.
+      for (;;) {
+        if (frames.empty()) {
+          value result(std::move(stack_[0]));
+          stack_[0].~value();
+          size_ = 0;
+          return result;
+        }
+        r_.skip_ws();
+        const char* q = r_.position();
+        char d = q < r_.end() ? *q : '\0';
+        if (d == ',') {
+          r_.advance(1);
+          r_.skip_ws();
+          if (frames.back().is_object) read_key();
+          break;
+        }
+        if (d == (frames.back().is_object ? '}' : ']')) {
+          r_.advance(1);
+          close(frames);
+          continue;
+        }
+        r_.fail("Expecting ',' delimiter", q);
+      }
+    }
+  }
+
+ private:
+  std::string depth_message() const {
+    return "Nesting deeper than max_depth (" + std::to_string(r_.options().max_depth) + ")";
+  }
+
+  // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
+  void read_key() {
+    const char* p = r_.position();
+    if (p == r_.end() || *p != '"')
+      r_.fail("Expecting property name enclosed in double quotes", p);
+    std::string_view key = r_.read_string(scratch_);
+    value_access::set_string(*push(), key);
+    r_.skip_ws();
+    const char* q = r_.position();
+    if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
+    r_.advance(1);
+    r_.skip_ws();
+  }
+
+  void read_scalar(char c, const char* p) {
+    switch (c) {
+      case '"': {
+        std::string_view s = r_.read_string(scratch_);
+        value_access::set_string(*push(), s);
+        return;
+      }
+      case 'n':
+        if (r_.match("null")) {
+          r_.advance(4);
+          push();
+          return;
+        }
+        break;
+      case 't':
+        if (r_.match("true")) {
+          r_.advance(4);
+          *push() = value(true);
+          return;
+        }
+        break;
+      case 'f':
+        if (r_.match("false")) {
+          r_.advance(5);
+          *push() = value(false);
+          return;
+        }
+        break;
+      case 'N':
+        if (r_.options().allow_nan && r_.match("NaN")) {
+          r_.advance(3);
+          *push() = value(std::numeric_limits<double>::quiet_NaN());
+          return;
+        }
+        break;
+      case 'I':
+        if (r_.options().allow_nan && r_.match("Infinity")) {
+          r_.advance(8);
+          *push() = value(std::numeric_limits<double>::infinity());
+          return;
+        }
+        break;
+      case '-':
+        if (r_.match("-Infinity")) {
+          if (!r_.options().allow_nan) break;
+          r_.advance(9);
+          *push() = value(-std::numeric_limits<double>::infinity());
+          return;
+        }
+        [[fallthrough]];
+      default: {
+        number_scan n = scan_number(p, r_.end());
+        if (n.end == p) break;
+        r_.set_position(n.end);
+        value* v = push();
+        if (n.is_integer) {
+          bool is_unsigned;
+          std::int64_t i;
+          std::uint64_t u;
+          if (parse_int64(p, n.end, is_unsigned, i, u)) {
+            if (is_unsigned) *v = value(u);
+            else *v = value(i);
+          } else {
+            value_access::make_big_int(*v, std::string_view(p, static_cast<std::size_t>(n.end - p)));
+          }
+        } else {
+          *v = value(parse_float(p, n.end));
+        }
+        return;
+      }
+    }
+    r_.fail("Expecting value", p);
+  }
+
+  // Pushes a null value on the stack and returns it.
+  value* push() {
+    if (size_ == capacity_) grow();
+    return ::new (static_cast<void*>(stack_ + size_++)) value();
+  }
+  void grow() {
+    std::size_t cap = capacity_ ? capacity_ * 2 : 64;
+    auto* fresh = static_cast<value*>(::operator new(cap * sizeof(value)));
+    value_access::relocate(fresh, stack_, size_);
+    ::operator delete(stack_);
+    stack_ = fresh;
+    capacity_ = cap;
+  }
+
+  // Closes the innermost container: its elements leave the stack for one exact-size block.
+  template <class Frames>
+  void close(Frames& frames) {
+    auto f = frames.back();
+    frames.pop_back();
+    std::size_t n = size_ - f.start;
+    value result;
+    if (f.is_object) {
+      n = dedupe(f.start, n / 2);
+      value_access::adopt_object(result, stack_ + f.start, n);
+    } else {
+      value_access::adopt_array(result, stack_ + f.start, n);
+    }
+    size_ = f.start;  // the elements now live in result
+    value* slot = ::new (static_cast<void*>(stack_ + size_++)) value();
+    *slot = std::move(result);
+  }
+
+  // Python builds a dict by inserting pairs in order: a repeated key keeps its first position
+  // and takes its last value. Returns the number of unique pairs left at stack_[start...].
+  std::size_t dedupe(std::size_t start, std::size_t pairs) {
+    value* kv = stack_ + start;
+    auto key = [&](std::size_t i) { return value_access::str(kv[2 * i]); };
+    bool any = false;
+    if (pairs <= 16) {
+      for (std::size_t i = 1; i < pairs && !any; ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          if (key(i) == key(j)) {
+            any = true;
+            break;
+          }
+    } else {
+      // Sorting indices is O(n log n) for any input: no hash to flood.
+      order_.resize(pairs);
+      for (std::size_t i = 0; i < pairs; ++i) order_[i] = i;
+      std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+        auto ka = key(a), kb = key(b);
+        return ka < kb || (ka == kb && a < b);
+      });
+      for (std::size_t i = 1; i < pairs; ++i)
+        if (key(order_[i]) == key(order_[i - 1])) {
+          any = true;
+          break;
+        }
+    }
+    if (!any) return pairs;
+    // Slow path, only for objects with repeated keys: resolve with a sorted index.
+    order_.resize(pairs);
+    for (std::size_t i = 0; i < pairs; ++i) order_[i] = i;
+    std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+      auto ka = key(a), kb = key(b);
+      return ka < kb || (ka == kb && a < b);
+    });
+    std::vector<bool> dropped(pairs, false);
+    for (std::size_t i = 0; i < pairs;) {
+      std::size_t j = i + 1;
+      while (j < pairs && key(order_[j]) == key(order_[i])) ++j;
+      if (j - i > 1) {
+        std::size_t first = order_[i], last = order_[j - 1];
+        kv[2 * first + 1] = std::move(kv[2 * last + 1]);
+        for (std::size_t k = i + 1; k < j; ++k) dropped[order_[k]] = true;
+      }
+      i = j;
+    }
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < pairs; ++i) {
+      if (dropped[i]) continue;
+      if (out != i) {
+        kv[2 * out] = std::move(kv[2 * i]);
+        kv[2 * out + 1] = std::move(kv[2 * i + 1]);
+      }
+      ++out;
+    }
+    for (std::size_t i = 2 * out; i < 2 * pairs; ++i) kv[i].~value();
+    size_ = start + 2 * out;
+    return out;
+  }
+
+  reader& r_;
+  value* stack_ = nullptr;
+  std::size_t size_ = 0, capacity_ = 0;
+  std::string scratch_;
+  std::vector<std::size_t> order_;
+};
+
+}  // namespace pyjson::detail

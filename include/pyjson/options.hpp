@@ -1,0 +1,74 @@
+// Options: the keyword arguments of Python's json.dumps and json.loads, as C++ aggregates.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace pyjson {
+
+/// Python's `indent` argument: absent (None, one line), a number of spaces, or a string.
+///
+///     pyjson::dumps(v, {.indent = 4});     // json.dumps(v, indent=4)
+///     pyjson::dumps(v, {.indent = "\t"});  // json.dumps(v, indent="\t")
+///
+/// A negative number behaves like 0, as in Python: a newline per item and no indentation.
+class indentation {
+ public:
+  indentation() = default;
+  indentation(std::nullopt_t) {}
+  indentation(int spaces) : text_(spaces > 0 ? std::size_t(spaces) : 0, ' '), set_(true) {}
+  indentation(const char* text) : text_(text), set_(true) {}
+  indentation(std::string_view text) : text_(text), set_(true) {}
+  indentation(std::string text) : text_(std::move(text)), set_(true) {}
+
+  /// True when an indent was given (Python: indent is not None).
+  bool has_value() const noexcept { return set_; }
+  explicit operator bool() const noexcept { return set_; }
+  /// The text written once per nesting level.
+  const std::string& text() const noexcept { return text_; }
+
+  friend bool operator==(const indentation&, const indentation&) = default;
+
+ private:
+  std::string text_;
+  bool set_ = false;
+};
+
+/// The options of Python's json.dumps, in the order of its signature, so designated
+/// initializers read like Python's keyword arguments:
+///
+///     pyjson::dumps(v, {.ensure_ascii = false, .indent = 2, .sort_keys = true});
+struct dump_options {
+  /// Skip map keys that cannot become JSON keys instead of raising type_error.
+  bool skipkeys = false;
+  /// Escape every character above U+007E as \uXXXX (surrogate pairs above U+FFFF).
+  bool ensure_ascii = true;
+  /// Write NaN, Infinity, -Infinity; when false they raise value_error.
+  bool allow_nan = true;
+  /// Absent: one line. A number of spaces or a string: one item per line.
+  indentation indent = {};
+  /// (item separator, key separator). Absent: (", ", ": "), or (",", ": ") with an indent.
+  std::optional<std::pair<std::string, std::string>> separators = std::nullopt;
+  /// Write object members sorted by key (by code point, as Python sorts str).
+  bool sort_keys = false;
+};
+
+/// The default nesting bound of load_options::max_depth.
+inline constexpr std::size_t default_max_depth = 1000;
+
+/// The options of Python's json.loads that fit C++, plus a nesting bound.
+struct load_options {
+  /// Control characters (U+0000 to U+001F) inside strings are errors, as with strict=True.
+  bool strict = true;
+  /// Accept NaN, Infinity and -Infinity (Python always does).
+  bool allow_nan = true;
+  /// Deeper nesting of arrays and objects is a decode_error at the offending bracket instead
+  /// of unbounded memory or stack use. Python 3.11 stops near 996 levels (its recursion limit).
+  std::size_t max_depth = default_max_depth;
+};
+
+}  // namespace pyjson

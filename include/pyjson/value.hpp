@@ -1,0 +1,893 @@
+// pyjson::value: the dynamic JSON value that loads() builds and dumps() writes, like Python's
+// None/bool/int/float/str/list/dict.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pyjson/error.hpp"
+
+namespace pyjson {
+
+/// The JSON type of a value, named after Python's types in type_name().
+enum class kind : std::uint8_t { null, boolean, integer, floating, string, array, object };
+
+class value;
+class member;
+
+namespace detail {
+struct value_access;
+
+// Storage tags. Integers have three: most are int64; uint64 only for values above INT64_MAX;
+// bigger ones keep their exact decimal digits, as Python's int does.
+enum class tag : std::uint8_t {
+  null,
+  boolean,
+  int64,
+  uint64,
+  big_int,
+  float64,
+  short_string,
+  long_string,
+  array,
+  object
+};
+
+// Heap blocks. Each is one allocation: a header followed by its elements, so a container or a
+// long string costs one allocation whatever its size.
+struct string_block {
+  std::size_t size;
+  char* data() noexcept { return reinterpret_cast<char*>(this + 1); }
+};
+struct array_block {
+  std::size_t size;
+  std::size_t capacity;
+};
+struct object_block {
+  std::size_t size;
+  std::size_t capacity;
+};
+
+inline string_block* new_string_block(std::string_view s) {
+  auto* b = static_cast<string_block*>(::operator new(sizeof(string_block) + s.size() + 1));
+  b->size = s.size();
+  if (!s.empty()) std::memcpy(b->data(), s.data(), s.size());
+  b->data()[s.size()] = '\0';
+  return b;
+}
+}  // namespace detail
+
+/// A JSON value: null, bool, integer (int64, uint64 or exact big integer), float (double),
+/// string (UTF-8), array, or object (keys in insertion order, as Python's dict).
+///
+///     pyjson::value v = pyjson::loads(R"({"name": "Felix", "scores": [1, 2.5]})");
+///     v["scores"].push_back(3);             // v["scores"].append(3)
+///     std::string name = v["name"].get<std::string>();
+///
+/// It is a regular type: copies are deep, moves are cheap, == compares as Python's == does.
+class value {
+ public:
+  /// null, as Python's None.
+  value() noexcept { set_tag(detail::tag::null); }
+  value(std::nullptr_t) noexcept : value() {}
+  value(bool b) noexcept {
+    set_tag(detail::tag::boolean);
+    raw_[0] = b ? 1 : 0;
+  }
+  /// Any integer type (char types included) becomes an integer.
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  value(T n) noexcept {
+    if constexpr (std::is_signed_v<T>) {
+      store(static_cast<std::int64_t>(n), detail::tag::int64);
+    } else if (static_cast<std::uint64_t>(n) <=
+               static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      store(static_cast<std::int64_t>(n), detail::tag::int64);
+    } else {
+      store(static_cast<std::uint64_t>(n), detail::tag::uint64);
+    }
+  }
+  template <std::floating_point T>
+  value(T d) noexcept {
+    store(static_cast<double>(d), detail::tag::float64);
+  }
+  value(const char* s) : value(std::string_view(s)) {}
+  value(const std::string& s) : value(std::string_view(s)) {}
+  value(std::string_view s) { set_string(s); }
+
+  /// An array, or an object when every element is a two-element array whose first element is
+  /// a string: `{{"name", "Ada"}, {"age", 36}}` is {"name": "Ada", "age": 36}. Use
+  /// pyjson::array(...) or pyjson::object(...) to say which one explicitly.
+  value(std::initializer_list<value> init);
+
+  value(const value& other);
+  value(value&& other) noexcept {
+    std::memcpy(raw_, other.raw_, sizeof raw_);
+    other.set_tag(detail::tag::null);
+  }
+  value& operator=(const value& other) {
+    if (this != &other) {
+      value copy(other);
+      swap(copy);
+    }
+    return *this;
+  }
+  value& operator=(value&& other) noexcept {
+    if (this != &other) {
+      destroy();
+      std::memcpy(raw_, other.raw_, sizeof raw_);
+      other.set_tag(detail::tag::null);
+    }
+    return *this;
+  }
+  ~value() { destroy(); }
+
+  void swap(value& other) noexcept {
+    unsigned char tmp[sizeof raw_];
+    std::memcpy(tmp, raw_, sizeof raw_);
+    std::memcpy(raw_, other.raw_, sizeof raw_);
+    std::memcpy(other.raw_, tmp, sizeof raw_);
+  }
+  friend void swap(value& a, value& b) noexcept { a.swap(b); }
+
+  /// An integer from its decimal text, of any size: `value::from_int_text("123456789012345678901")`.
+  /// Throws value_error when the text is not an integer literal.
+  static value from_int_text(std::string_view text);
+
+  // --- type queries ----------------------------------------------------------------------
+
+  pyjson::kind kind() const noexcept;
+  bool is_null() const noexcept { return tag() == detail::tag::null; }
+  bool is_bool() const noexcept { return tag() == detail::tag::boolean; }
+  /// Any integer, including those beyond 64 bits.
+  bool is_int() const noexcept {
+    return tag() == detail::tag::int64 || tag() == detail::tag::uint64 ||
+           tag() == detail::tag::big_int;
+  }
+  /// An integer that does not fit in int64_t or uint64_t (kept as exact digits).
+  bool is_big_int() const noexcept { return tag() == detail::tag::big_int; }
+  bool is_float() const noexcept { return tag() == detail::tag::float64; }
+  bool is_number() const noexcept { return is_int() || is_float(); }
+  bool is_string() const noexcept {
+    return tag() == detail::tag::short_string || tag() == detail::tag::long_string;
+  }
+  bool is_array() const noexcept { return tag() == detail::tag::array; }
+  bool is_object() const noexcept { return tag() == detail::tag::object; }
+  /// "null", "bool", "int", "float", "string", "array" or "object".
+  const char* type_name() const noexcept;
+
+  // --- conversion to C++ -----------------------------------------------------------------
+
+  /// Checked conversion, as Python's int(x)/float(x)/str(x) would not silently change data:
+  /// bool needs a bool; integer types need an integer in range; float/double accept any number
+  /// that the type can hold; std::string and std::string_view (a view into this value) need a
+  /// string. Anything else is a type_error that says what was found.
+  template <class T>
+  T get() const;
+  /// Same as get<T>().
+  template <class T>
+  T as() const {
+    return get<T>();
+  }
+  /// The digits of an integer (any size), e.g. "-12" or "123456789012345678901234567890".
+  std::string int_text() const;
+
+  // --- arrays and objects ----------------------------------------------------------------
+
+  /// Number of elements of an array or members of an object (Python's len); type_error else.
+  std::size_t size() const;
+  bool empty() const { return size() == 0; }
+
+  /// The elements of an array; type_error for anything else.
+  std::span<value> as_array();
+  std::span<const value> as_array() const;
+  value* begin() { return as_array().data(); }
+  value* end() { return begin() + size(); }
+  const value* begin() const { return as_array().data(); }
+  const value* end() const { return begin() + size(); }
+
+  /// The members of an object in insertion order (Python's dict.items()):
+  ///     for (auto& [key, val] : v.items()) ...
+  std::span<member> items();
+  std::span<const member> items() const;
+
+  /// Python's d[key] = ... semantics: a null value becomes an empty object, a missing key is
+  /// appended with a null value.
+  value& operator[](std::string_view key);
+  /// The member named key; key_error when it is missing.
+  const value& operator[](std::string_view key) const { return at(key); }
+  value& at(std::string_view key);
+  const value& at(std::string_view key) const;
+  /// Element i of an array; index_error when out of range.
+  value& operator[](std::size_t i) { return at(i); }
+  const value& operator[](std::size_t i) const { return at(i); }
+  value& at(std::size_t i);
+  const value& at(std::size_t i) const;
+
+  /// The member named key, or nullptr (also when this is not an object).
+  value* find(std::string_view key) noexcept;
+  const value* find(std::string_view key) const noexcept;
+  bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
+
+  /// Python's list.append: a null value becomes an empty array first.
+  void push_back(value v);
+  template <class... Args>
+  value& emplace_back(Args&&... args) {
+    push_back(value(std::forward<Args>(args)...));
+    return as_array().back();
+  }
+  /// Removes the member named key, keeping the order of the others; returns how many were
+  /// removed (0 or 1).
+  std::size_t erase(std::string_view key);
+  /// Empties an array or an object.
+  void clear();
+
+  /// Python's ==: numbers compare by value (1 == 1.0), objects regardless of member order,
+  /// NaN is unequal to everything.
+  friend bool operator==(const value& a, const value& b);
+
+ private:
+  friend struct detail::value_access;
+  friend class member;
+
+  detail::tag tag() const noexcept { return static_cast<detail::tag>(raw_[15]); }
+  void set_tag(detail::tag t) noexcept { raw_[15] = static_cast<unsigned char>(t); }
+  template <class T>
+  void store(T x, detail::tag t) noexcept {
+    static_assert(sizeof(T) <= 8);
+    std::memcpy(raw_, &x, sizeof x);
+    set_tag(t);
+  }
+  template <class T>
+  T load() const noexcept {
+    T x;
+    std::memcpy(&x, raw_, sizeof x);
+    return x;
+  }
+  detail::string_block* str_block() const noexcept { return load<detail::string_block*>(); }
+  detail::array_block* arr_block() const noexcept { return load<detail::array_block*>(); }
+  detail::object_block* obj_block() const noexcept { return load<detail::object_block*>(); }
+
+  // Strings of up to 14 bytes live inside the value: bytes 0..13, length in byte 14.
+  static constexpr std::size_t short_capacity = 14;
+  void set_string(std::string_view s) {
+    if (s.size() <= short_capacity) {
+      if (!s.empty()) std::memcpy(raw_, s.data(), s.size());
+      raw_[14] = static_cast<unsigned char>(s.size());
+      set_tag(detail::tag::short_string);
+    } else {
+      store(detail::new_string_block(s), detail::tag::long_string);
+    }
+  }
+  std::string_view string_view_unchecked() const noexcept {
+    if (tag() == detail::tag::short_string)
+      return {reinterpret_cast<const char*>(raw_), raw_[14]};
+    auto* b = str_block();
+    return {b->data(), b->size};
+  }
+
+  value* array_data() const noexcept;
+  member* object_data() const noexcept;
+  void reserve_array(std::size_t n);
+  void reserve_object(std::size_t n);
+  [[noreturn]] void throw_not(const char* expected) const;
+  void destroy() noexcept;
+
+  alignas(8) unsigned char raw_[16];
+};
+
+static_assert(sizeof(value) == 16, "pyjson::value is meant to be two machine words");
+
+/// One member of an object: key() and value(), or structured bindings `auto& [k, v]`.
+class member {
+ public:
+  member(std::string_view key, pyjson::value v) : key_(key), value_(std::move(v)) {}
+  std::string_view key() const noexcept { return key_.string_view_unchecked(); }
+  pyjson::value& value() noexcept { return value_; }
+  const pyjson::value& value() const noexcept { return value_; }
+
+  template <std::size_t I>
+  decltype(auto) get() noexcept {
+    if constexpr (I == 0) return key();
+    else return (value_);
+  }
+  template <std::size_t I>
+  decltype(auto) get() const noexcept {
+    if constexpr (I == 0) return key();
+    else return (value_);
+  }
+
+ private:
+  friend class pyjson::value;
+  friend struct detail::value_access;
+  member() = default;
+  pyjson::value key_;  // always a string
+  pyjson::value value_;
+};
+
+/// An array from its elements: pyjson::array({1, "two", 3.0}) is [1, "two", 3.0].
+value array(std::initializer_list<value> elements = {});
+/// An object from key/value pairs: pyjson::object({{"a", 1}}) is {"a": 1}.
+value object(std::initializer_list<std::pair<std::string_view, value>> members = {});
+
+namespace detail {
+
+inline value* array_items(array_block* b) noexcept {
+  return std::launder(reinterpret_cast<value*>(b + 1));
+}
+inline member* object_items(object_block* b) noexcept {
+  return std::launder(reinterpret_cast<member*>(b + 1));
+}
+
+// The builder's and writer's view of value internals.
+struct value_access {
+  static detail::tag tag_of(const value& v) noexcept { return v.tag(); }
+  static std::string_view str(const value& v) noexcept { return v.string_view_unchecked(); }
+  static std::int64_t i64(const value& v) noexcept { return v.load<std::int64_t>(); }
+  static std::uint64_t u64(const value& v) noexcept { return v.load<std::uint64_t>(); }
+  static double f64(const value& v) noexcept { return v.load<double>(); }
+  static bool boolean(const value& v) noexcept { return v.raw_[0] != 0; }
+
+  static void make_big_int(value& v, std::string_view digits) {
+    v.destroy();
+    v.store(new_string_block(digits), tag::big_int);
+  }
+  static value big_int(std::string_view digits) {
+    value v;
+    make_big_int(v, digits);
+    return v;
+  }
+  // Moves the bytes of src into uninitialized storage at dst; src is left as dead storage that
+  // must not be destroyed. Values own no self-pointers, so this is a plain copy of two words.
+  static void relocate(value* dst, const value* src, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto* p = ::new (static_cast<void*>(dst + i)) value;
+      std::memcpy(p->raw_, src[i].raw_, sizeof p->raw_);
+    }
+  }
+  // An array that takes over n values, relocated from src.
+  static void adopt_array(value& v, const value* src, std::size_t n) {
+    auto* b = static_cast<array_block*>(::operator new(sizeof(array_block) + n * sizeof(value)));
+    b->size = n;
+    b->capacity = n;
+    relocate(array_items(b), src, n);
+    v.store(b, tag::array);
+  }
+  // An object that takes over n key/value pairs stored as 2n consecutive values (key, value,
+  // key, value, ...), relocated from src. Keys are unique.
+  static void adopt_object(value& v, const value* src, std::size_t n) {
+    static_assert(sizeof(member) == 2 * sizeof(value));
+    auto* b =
+        static_cast<object_block*>(::operator new(sizeof(object_block) + n * sizeof(member)));
+    b->size = n;
+    b->capacity = n;
+    auto* m = object_items(b);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto* p = ::new (static_cast<void*>(m + i)) member;
+      std::memcpy(p->key_.raw_, src[2 * i].raw_, sizeof(value));
+      std::memcpy(p->value_.raw_, src[2 * i + 1].raw_, sizeof(value));
+    }
+    v.store(b, tag::object);
+  }
+  static void set_string(value& v, std::string_view s) { v.set_string(s); }
+};
+
+[[noreturn]] inline void throw_type_error(std::string msg) { throw type_error(std::move(msg)); }
+
+// Exact comparison of two numbers of any representation, as Python compares int and float.
+// Returns -1, 0, 1, or 2 when unordered (NaN).
+inline int compare_numbers(const value& a, const value& b);
+
+}  // namespace detail
+
+// ----------------------------------------------------------------------------------------
+// Implementation
+
+inline value::value(std::initializer_list<value> init) {
+  bool is_object = init.size() > 0 && std::all_of(init.begin(), init.end(), [](const value& e) {
+                     return e.is_array() && e.size() == 2 && e.array_data()[0].is_string();
+                   });
+  if (is_object) {
+    set_tag(detail::tag::null);
+    for (const value& e : init) (*this)[e.array_data()[0].string_view_unchecked()] = e.array_data()[1];
+  } else {
+    set_tag(detail::tag::null);
+    reserve_array(init.size());
+    for (const value& e : init) push_back(e);
+  }
+}
+
+inline value array(std::initializer_list<value> elements) {
+  value v;
+  detail::value_access::adopt_array(v, nullptr, 0);
+  for (const value& e : elements) v.push_back(e);
+  return v;
+}
+
+inline value object(std::initializer_list<std::pair<std::string_view, value>> members) {
+  value v;
+  detail::value_access::adopt_object(v, nullptr, 0);
+  for (const auto& [k, e] : members) v[k] = e;
+  return v;
+}
+
+inline value::value(const value& other) {
+  switch (other.tag()) {
+    case detail::tag::long_string:
+      store(detail::new_string_block(other.string_view_unchecked()), detail::tag::long_string);
+      break;
+    case detail::tag::big_int:
+      store(detail::new_string_block(other.string_view_unchecked()), detail::tag::big_int);
+      break;
+    case detail::tag::array: {
+      set_tag(detail::tag::null);
+      std::size_t n = other.arr_block()->size;
+      reserve_array(n);
+      for (std::size_t i = 0; i < n; ++i) push_back(other.array_data()[i]);
+      break;
+    }
+    case detail::tag::object: {
+      set_tag(detail::tag::null);
+      std::size_t n = other.obj_block()->size;
+      reserve_object(n);
+      auto* src = other.object_data();
+      auto* b = obj_block();
+      for (std::size_t i = 0; i < n; ++i) {
+        ::new (static_cast<void*>(detail::object_items(b) + i)) member(src[i]);
+        b->size = i + 1;
+      }
+      break;
+    }
+    default: std::memcpy(raw_, other.raw_, sizeof raw_);
+  }
+}
+
+inline void value::destroy() noexcept {
+  switch (tag()) {
+    case detail::tag::long_string:
+    case detail::tag::big_int: ::operator delete(str_block()); break;
+    case detail::tag::array: {
+      auto* b = arr_block();
+      auto* items = detail::array_items(b);
+      for (std::size_t i = 0; i < b->size; ++i) items[i].~value();
+      ::operator delete(b);
+      break;
+    }
+    case detail::tag::object: {
+      auto* b = obj_block();
+      auto* items = detail::object_items(b);
+      for (std::size_t i = 0; i < b->size; ++i) items[i].~member();
+      ::operator delete(b);
+      break;
+    }
+    default: break;
+  }
+  set_tag(detail::tag::null);
+}
+
+inline pyjson::kind value::kind() const noexcept {
+  switch (tag()) {
+    case detail::tag::null: return pyjson::kind::null;
+    case detail::tag::boolean: return pyjson::kind::boolean;
+    case detail::tag::int64:
+    case detail::tag::uint64:
+    case detail::tag::big_int: return pyjson::kind::integer;
+    case detail::tag::float64: return pyjson::kind::floating;
+    case detail::tag::short_string:
+    case detail::tag::long_string: return pyjson::kind::string;
+    case detail::tag::array: return pyjson::kind::array;
+    case detail::tag::object: return pyjson::kind::object;
+  }
+  return pyjson::kind::null;
+}
+
+inline const char* value::type_name() const noexcept {
+  switch (kind()) {
+    case pyjson::kind::null: return "null";
+    case pyjson::kind::boolean: return "bool";
+    case pyjson::kind::integer: return "int";
+    case pyjson::kind::floating: return "float";
+    case pyjson::kind::string: return "string";
+    case pyjson::kind::array: return "array";
+    case pyjson::kind::object: return "object";
+  }
+  return "null";
+}
+
+inline void value::throw_not(const char* expected) const {
+  throw type_error(std::string("expected ") + expected + ", found " + type_name());
+}
+
+inline value* value::array_data() const noexcept { return detail::array_items(arr_block()); }
+inline member* value::object_data() const noexcept { return detail::object_items(obj_block()); }
+
+inline std::size_t value::size() const {
+  if (is_array()) return arr_block()->size;
+  if (is_object()) return obj_block()->size;
+  throw_not("array or object");
+}
+
+inline std::span<value> value::as_array() {
+  if (!is_array()) throw_not("array");
+  return {array_data(), arr_block()->size};
+}
+inline std::span<const value> value::as_array() const {
+  if (!is_array()) throw_not("array");
+  return {array_data(), arr_block()->size};
+}
+inline std::span<member> value::items() {
+  if (!is_object()) throw_not("object");
+  return {object_data(), obj_block()->size};
+}
+inline std::span<const member> value::items() const {
+  if (!is_object()) throw_not("object");
+  return {object_data(), obj_block()->size};
+}
+
+inline void value::reserve_array(std::size_t n) {
+  if (is_null()) {
+    auto* b = static_cast<detail::array_block*>(
+        ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+    b->size = 0;
+    b->capacity = n;
+    store(b, detail::tag::array);
+    return;
+  }
+  auto* old = arr_block();
+  if (n <= old->capacity) return;
+  auto* b = static_cast<detail::array_block*>(
+      ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+  b->size = old->size;
+  b->capacity = n;
+  detail::value_access::relocate(detail::array_items(b), detail::array_items(old), old->size);
+  ::operator delete(old);
+  store(b, detail::tag::array);
+}
+
+inline void value::reserve_object(std::size_t n) {
+  if (is_null()) {
+    auto* b = static_cast<detail::object_block*>(
+        ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+    b->size = 0;
+    b->capacity = n;
+    store(b, detail::tag::object);
+    return;
+  }
+  auto* old = obj_block();
+  if (n <= old->capacity) return;
+  auto* b = static_cast<detail::object_block*>(
+      ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+  b->size = old->size;
+  b->capacity = n;
+  // Members are two values each; relocating them as 2n values keeps the one-copy rule.
+  detail::value_access::relocate(reinterpret_cast<value*>(detail::object_items(b)),
+                                 reinterpret_cast<const value*>(detail::object_items(old)),
+                                 2 * old->size);
+  ::operator delete(old);
+  store(b, detail::tag::object);
+}
+
+inline void value::push_back(value v) {
+  if (is_null()) reserve_array(4);
+  if (!is_array()) throw_not("array");
+  auto* b = arr_block();
+  if (b->size == b->capacity) {
+    reserve_array(b->capacity < 4 ? 4 : b->capacity * 2);
+    b = arr_block();
+  }
+  ::new (static_cast<void*>(detail::array_items(b) + b->size)) value(std::move(v));
+  ++b->size;
+}
+
+inline value* value::find(std::string_view key) noexcept {
+  return const_cast<value*>(std::as_const(*this).find(key));
+}
+inline const value* value::find(std::string_view key) const noexcept {
+  if (!is_object()) return nullptr;
+  auto* m = object_data();
+  for (std::size_t i = 0, n = obj_block()->size; i < n; ++i)
+    if (m[i].key() == key) return &m[i].value_;
+  return nullptr;
+}
+
+inline value& value::operator[](std::string_view key) {
+  if (is_null()) reserve_object(4);
+  if (!is_object()) throw_not("object");
+  if (value* found = find(key)) return *found;
+  auto* b = obj_block();
+  if (b->size == b->capacity) {
+    reserve_object(b->capacity < 4 ? 4 : b->capacity * 2);
+    b = obj_block();
+  }
+  auto* m = ::new (static_cast<void*>(detail::object_items(b) + b->size)) member(key, value());
+  ++b->size;
+  return m->value_;
+}
+
+inline const value& value::at(std::string_view key) const {
+  if (!is_object()) throw_not("object");
+  if (const value* found = find(key)) return *found;
+  throw key_error("key not found: '" + std::string(key) + "'");
+}
+inline value& value::at(std::string_view key) {
+  return const_cast<value&>(std::as_const(*this).at(key));
+}
+inline const value& value::at(std::size_t i) const {
+  if (!is_array()) throw_not("array");
+  if (i >= arr_block()->size)
+    throw index_error("list index out of range: " + std::to_string(i) + " (size " +
+                      std::to_string(arr_block()->size) + ")");
+  return array_data()[i];
+}
+inline value& value::at(std::size_t i) { return const_cast<value&>(std::as_const(*this).at(i)); }
+
+inline std::size_t value::erase(std::string_view key) {
+  if (!is_object()) throw_not("object");
+  auto* b = obj_block();
+  auto* m = object_data();
+  for (std::size_t i = 0; i < b->size; ++i) {
+    if (m[i].key() != key) continue;
+    for (std::size_t j = i; j + 1 < b->size; ++j) m[j] = std::move(m[j + 1]);
+    m[b->size - 1].~member();
+    --b->size;
+    return 1;
+  }
+  return 0;
+}
+
+inline void value::clear() {
+  if (is_null()) {
+    reserve_object(0);
+    return;
+  }
+  if (is_array()) {
+    auto* b = arr_block();
+    for (std::size_t i = 0; i < b->size; ++i) array_data()[i].~value();
+    b->size = 0;
+  } else if (is_object()) {
+    auto* b = obj_block();
+    for (std::size_t i = 0; i < b->size; ++i) object_data()[i].~member();
+    b->size = 0;
+  } else {
+    throw_not("array or object");
+  }
+}
+
+inline std::string value::int_text() const {
+  switch (tag()) {
+    case detail::tag::int64: return std::to_string(load<std::int64_t>());
+    case detail::tag::uint64: return std::to_string(load<std::uint64_t>());
+    case detail::tag::big_int: return std::string(string_view_unchecked());
+    default: throw_not("int");
+  }
+}
+
+namespace detail {
+inline bool is_int_literal(std::string_view t) {
+  std::size_t i = (!t.empty() && t[0] == '-') ? 1 : 0;
+  if (i == t.size()) return false;
+  if (t[i] == '0') return t.size() == i + 1;
+  for (; i < t.size(); ++i)
+    if (t[i] < '0' || t[i] > '9') return false;
+  return true;
+}
+}  // namespace detail
+
+inline value value::from_int_text(std::string_view text) {
+  if (!detail::is_int_literal(text))
+    throw value_error("invalid literal for int(): '" + std::string(text) + "'");
+  bool neg = text[0] == '-';
+  std::string_view digits = text.substr(neg ? 1 : 0);
+  std::uint64_t u = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u);
+  if (ec == std::errc() && ptr == digits.data() + digits.size()) {
+    constexpr std::uint64_t max_neg = std::uint64_t(1) << 63;
+    if (!neg) return value(u);
+    if (u <= max_neg) return value(static_cast<std::int64_t>(0 - u));
+  }
+  if (text == "-0") return value(0);
+  return detail::value_access::big_int(text);
+}
+
+template <class T>
+T value::get() const {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (std::same_as<U, value>) {
+    return *this;
+  } else if constexpr (std::same_as<U, bool>) {
+    if (!is_bool()) throw_not("bool");
+    return raw_[0] != 0;
+  } else if constexpr (std::integral<U>) {
+    if (!is_int()) throw_not("int");
+    auto out_of_range = [&] {
+      throw type_error("int " + int_text() + " is out of range for " +
+                       (std::is_signed_v<U> ? "int" : "uint") + std::to_string(sizeof(U) * 8));
+    };
+    if (tag() == detail::tag::int64) {
+      auto n = load<std::int64_t>();
+      if (!std::in_range<U>(n)) out_of_range();
+      return static_cast<U>(n);
+    }
+    if (tag() == detail::tag::uint64) {
+      auto n = load<std::uint64_t>();
+      if (!std::in_range<U>(n)) out_of_range();
+      return static_cast<U>(n);
+    }
+    out_of_range();
+    return U{};
+  } else if constexpr (std::floating_point<U>) {
+    double d;
+    switch (tag()) {
+      case detail::tag::float64: d = load<double>(); break;
+      case detail::tag::int64: d = static_cast<double>(load<std::int64_t>()); break;
+      case detail::tag::uint64: d = static_cast<double>(load<std::uint64_t>()); break;
+      case detail::tag::big_int: {
+        auto t = string_view_unchecked();
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+        if (ec != std::errc()) throw type_error("int too large to convert to float");
+        break;
+      }
+      default: throw_not("float");
+    }
+    if (std::isfinite(d) && std::abs(d) > double(std::numeric_limits<U>::max()))
+      throw type_error("float " + std::to_string(d) + " is out of range for float");
+    return static_cast<U>(d);
+  } else if constexpr (std::same_as<U, std::string> || std::same_as<U, std::string_view>) {
+    if (!is_string()) throw_not("string");
+    return U(string_view_unchecked());
+  } else {
+    static_assert(sizeof(U) == 0,
+                  "value::get<T>: T must be value, bool, an integer, a floating-point type, "
+                  "std::string or std::string_view");
+  }
+}
+
+namespace detail {
+
+// Sign and magnitude of an integer value as decimal digits without a sign.
+inline std::string_view int_digits(const value& v, bool& negative, char (&buf)[24]) {
+  switch (value_access::tag_of(v)) {
+    case tag::int64: {
+      auto n = value_access::i64(v);
+      negative = n < 0;
+      std::uint64_t m = negative ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+      auto r = std::to_chars(buf, buf + sizeof buf, m);
+      return {buf, std::size_t(r.ptr - buf)};
+    }
+    case tag::uint64: {
+      negative = false;
+      auto r = std::to_chars(buf, buf + sizeof buf, value_access::u64(v));
+      return {buf, std::size_t(r.ptr - buf)};
+    }
+    default: {
+      std::string_view t = value_access::str(v);
+      negative = t[0] == '-';
+      return negative ? t.substr(1) : t;
+    }
+  }
+}
+
+inline int compare_magnitudes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  int c = a.compare(b);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+inline int compare_ints(const value& a, const value& b) {
+  char ba[24], bb[24];
+  bool na, nb;
+  auto da = int_digits(a, na, ba);
+  auto db = int_digits(b, nb, bb);
+  if (na != nb) return na ? -1 : 1;
+  int c = compare_magnitudes(da, db);
+  return na ? -c : c;
+}
+
+// An integer against a double, exactly: the double's integral part is written out in full
+// (every finite double is an exact decimal) and compared digit for digit.
+inline int compare_int_float(const value& a, double d) {
+  if (std::isnan(d)) return 2;
+  if (std::isinf(d)) return d > 0 ? -1 : 1;
+  double ip = std::trunc(d);
+  char buf[400];
+  auto r = std::to_chars(buf, buf + sizeof buf, std::abs(ip), std::chars_format::fixed, 0);
+  std::string_view fd(buf, std::size_t(r.ptr - buf));
+  bool fneg = std::signbit(d) && ip != 0;
+  char ib[24];
+  bool ineg;
+  auto id = int_digits(a, ineg, ib);
+  bool izero = id == "0";
+  bool fzero = fd == "0";
+  int c;
+  if (izero && fzero) c = 0;
+  else if (ineg != fneg && !(izero && fzero)) c = ineg ? -1 : 1;
+  else {
+    c = compare_magnitudes(id, fd);
+    if (ineg) c = -c;
+  }
+  if (c != 0) return c;
+  double frac = d - ip;  // the integer parts are equal; the fraction decides
+  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
+inline int compare_numbers(const value& a, const value& b) {
+  bool af = a.is_float(), bf = b.is_float();
+  if (af && bf) {
+    double x = value_access::f64(a), y = value_access::f64(b);
+    if (std::isnan(x) || std::isnan(y)) return 2;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (!af && !bf) return compare_ints(a, b);
+  if (af) {
+    int c = compare_int_float(b, value_access::f64(a));
+    return c == 2 ? 2 : -c;
+  }
+  return compare_int_float(a, value_access::f64(b));
+}
+
+}  // namespace detail
+
+inline bool operator==(const value& a, const value& b) {
+  if (a.is_number() && b.is_number()) return detail::compare_numbers(a, b) == 0;
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case kind::null: return true;
+    case kind::boolean: return a.raw_[0] == b.raw_[0];
+    case kind::string: return a.string_view_unchecked() == b.string_view_unchecked();
+    case kind::array: {
+      auto x = a.as_array(), y = b.as_array();
+      return std::equal(x.begin(), x.end(), y.begin(), y.end());
+    }
+    case kind::object: {
+      if (a.size() != b.size()) return false;
+      auto xs = a.items();
+      if (xs.size() <= 16) {
+        for (const member& m : xs) {
+          const value* other = b.find(m.key());
+          if (!other || !(*other == m.value())) return false;
+        }
+        return true;
+      }
+      // Large objects: sort both member lists by key so the comparison is O(n log n).
+      std::vector<const member*> sa, sb;
+      for (const member& m : xs) sa.push_back(&m);
+      for (const member& m : b.items()) sb.push_back(&m);
+      auto by_key = [](const member* p, const member* q) { return p->key() < q->key(); };
+      std::sort(sa.begin(), sa.end(), by_key);
+      std::sort(sb.begin(), sb.end(), by_key);
+      for (std::size_t i = 0; i < sa.size(); ++i)
+        if (sa[i]->key() != sb[i]->key() || !(sa[i]->value() == sb[i]->value())) return false;
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace pyjson
+
+template <>
+struct std::tuple_size<pyjson::member> : std::integral_constant<std::size_t, 2> {};
+template <>
+struct std::tuple_element<0, pyjson::member> {
+  using type = std::string_view;
+};
+template <>
+struct std::tuple_element<1, pyjson::member> {
+  using type = pyjson::value;
+};
