@@ -3,12 +3,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "pyjson/version.hpp"
+#include "pyjson/api.hpp"
+#include "pyjson/detail/number.hpp"
+#include "pyjson/detail/reader.hpp"
+#include "pyjson/detail/unicode.hpp"
+#include "pyjson/detail/writer.hpp"
 #include "pyjson/error.hpp"
 #include "pyjson/options.hpp"
 #include "pyjson/value.hpp"
-#include "pyjson/detail/unicode.hpp"
-#include "pyjson/detail/number.hpp"
-#include "pyjson/detail/reader.hpp"
-#include "pyjson/detail/writer.hpp"
-#include "pyjson/api.hpp"
+#include "pyjson/version.hpp"

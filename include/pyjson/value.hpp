@@ -92,8 +92,8 @@ class value {
   }
   /// Any integer type (char types included) becomes an integer.
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  value(T n) noexcept {
+  requires(!std::same_as<T, bool>) value(T n)
+  noexcept {
     if constexpr (std::is_signed_v<T>) {
       store(static_cast<std::int64_t>(n), detail::tag::int64);
     } else if (static_cast<std::uint64_t>(n) <=
@@ -146,8 +146,9 @@ class value {
   }
   friend void swap(value& a, value& b) noexcept { a.swap(b); }
 
-  /// An integer from its decimal text, of any size: `value::from_int_text("123456789012345678901")`.
-  /// Throws value_error when the text is not an integer literal.
+  /// An integer from its decimal text, of any size:
+  /// `value::from_int_text("123456789012345678901")`. Throws value_error when the text is not an
+  /// integer literal.
   static value from_int_text(std::string_view text);
 
   // --- type queries ----------------------------------------------------------------------
@@ -276,8 +277,7 @@ class value {
     }
   }
   std::string_view string_view_unchecked() const noexcept {
-    if (tag() == detail::tag::short_string)
-      return {reinterpret_cast<const char*>(raw_), raw_[14]};
+    if (tag() == detail::tag::short_string) return {reinterpret_cast<const char*>(raw_), raw_[14]};
     auto* b = str_block();
     return {b->data(), b->size};
   }
@@ -304,13 +304,17 @@ class member {
 
   template <std::size_t I>
   decltype(auto) get() noexcept {
-    if constexpr (I == 0) return key();
-    else return (value_);
+    if constexpr (I == 0)
+      return key();
+    else
+      return (value_);
   }
   template <std::size_t I>
   decltype(auto) get() const noexcept {
-    if constexpr (I == 0) return key();
-    else return (value_);
+    if constexpr (I == 0)
+      return key();
+    else
+      return (value_);
   }
 
  private:
@@ -373,8 +377,7 @@ struct value_access {
   // key, value, ...), relocated from src. Keys are unique.
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
-    auto* b =
-        static_cast<object_block*>(::operator new(sizeof(object_block) + n * sizeof(member)));
+    auto* b = static_cast<object_block*>(::operator new(sizeof(object_block) + n * sizeof(member)));
     b->size = n;
     b->capacity = n;
     auto* m = object_items(b);
@@ -405,7 +408,8 @@ inline value::value(std::initializer_list<value> init) {
                    });
   if (is_object) {
     set_tag(detail::tag::null);
-    for (const value& e : init) (*this)[e.array_data()[0].string_view_unchecked()] = e.array_data()[1];
+    for (const value& e : init)
+      (*this)[e.array_data()[0].string_view_unchecked()] = e.array_data()[1];
   } else {
     set_tag(detail::tag::null);
     reserve_array(init.size());
@@ -458,25 +462,39 @@ inline value::value(const value& other) {
   }
 }
 
+// Destruction is iterative so that a value nested a million levels deep (allowed by a raised
+// max_depth) cannot overflow the stack: container blocks wait on an intrusive stack linked
+// through their capacity field, and each is freed after its elements' resources are. An object
+// block is read as an array of 2n values (key, value, ...), which is its exact layout.
 inline void value::destroy() noexcept {
-  switch (tag()) {
-    case detail::tag::long_string:
-    case detail::tag::big_int: ::operator delete(str_block()); break;
-    case detail::tag::array: {
-      auto* b = arr_block();
-      auto* items = detail::array_items(b);
-      for (std::size_t i = 0; i < b->size; ++i) items[i].~value();
-      ::operator delete(b);
-      break;
+  detail::array_block* pending = nullptr;
+  auto schedule = [&pending](const value& v) noexcept {
+    switch (v.tag()) {
+      case detail::tag::long_string:
+      case detail::tag::big_int: ::operator delete(v.str_block()); break;
+      case detail::tag::array: {
+        auto* b = v.arr_block();
+        b->capacity = reinterpret_cast<std::uintptr_t>(pending);
+        pending = b;
+        break;
+      }
+      case detail::tag::object: {
+        auto* b = reinterpret_cast<detail::array_block*>(v.obj_block());
+        b->size *= 2;
+        b->capacity = reinterpret_cast<std::uintptr_t>(pending);
+        pending = b;
+        break;
+      }
+      default: break;
     }
-    case detail::tag::object: {
-      auto* b = obj_block();
-      auto* items = detail::object_items(b);
-      for (std::size_t i = 0; i < b->size; ++i) items[i].~member();
-      ::operator delete(b);
-      break;
-    }
-    default: break;
+  };
+  schedule(*this);
+  while (pending) {
+    auto* b = pending;
+    pending = reinterpret_cast<detail::array_block*>(b->capacity);
+    value* items = detail::array_items(b);
+    for (std::size_t i = 0; i < b->size; ++i) schedule(items[i]);
+    ::operator delete(b);
   }
   set_tag(detail::tag::null);
 }
@@ -652,10 +670,6 @@ inline std::size_t value::erase(std::string_view key) {
 }
 
 inline void value::clear() {
-  if (is_null()) {
-    reserve_object(0);
-    return;
-  }
   if (is_array()) {
     auto* b = arr_block();
     for (std::size_t i = 0; i < b->size; ++i) array_data()[i].~value();
@@ -766,7 +780,8 @@ inline std::string_view int_digits(const value& v, bool& negative, char (&buf)[2
     case tag::int64: {
       auto n = value_access::i64(v);
       negative = n < 0;
-      std::uint64_t m = negative ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+      std::uint64_t m =
+          negative ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
       auto r = std::to_chars(buf, buf + sizeof buf, m);
       return {buf, std::size_t(r.ptr - buf)};
     }
@@ -815,8 +830,10 @@ inline int compare_int_float(const value& a, double d) {
   bool izero = id == "0";
   bool fzero = fd == "0";
   int c;
-  if (izero && fzero) c = 0;
-  else if (ineg != fneg && !(izero && fzero)) c = ineg ? -1 : 1;
+  if (izero && fzero)
+    c = 0;
+  else if (ineg != fneg && !(izero && fzero))
+    c = ineg ? -1 : 1;
   else {
     c = compare_magnitudes(id, fd);
     if (ineg) c = -c;

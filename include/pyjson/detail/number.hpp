@@ -19,8 +19,8 @@ inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0
 /// Where a number literal ends and what it is, after Python's NUMBER_RE:
 /// (-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?  -- a '.' or 'e' not followed by digits ends it.
 struct number_scan {
-  const char* end;    // one past the literal; == begin when there is no number here
-  bool is_integer;    // no fraction and no exponent
+  const char* end;         // one past the literal; == begin when there is no number here
+  bool is_integer;         // no fraction and no exponent
   std::size_t int_digits;  // digits of the integer part (leading '-' excluded)
 };
 

@@ -124,9 +124,9 @@ class reader {
       }
       // c >= 0x80: one UTF-8 sequence.
       utf8_error err;
-      std::size_t n = utf8_sequence(reinterpret_cast<const unsigned char*>(p),
-                                    reinterpret_cast<const unsigned char*>(end_),
-                                    allow_surrogates_, err);
+      std::size_t n =
+          utf8_sequence(reinterpret_cast<const unsigned char*>(p),
+                        reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
       if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
       p += n;
     }
@@ -278,8 +278,7 @@ class value_builder {
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
   void read_key() {
     const char* p = r_.position();
-    if (p == r_.end() || *p != '"')
-      r_.fail("Expecting property name enclosed in double quotes", p);
+    if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
     value_access::set_string(*push(), key);
     r_.skip_ws();
@@ -349,10 +348,13 @@ class value_builder {
           std::int64_t i;
           std::uint64_t u;
           if (parse_int64(p, n.end, is_unsigned, i, u)) {
-            if (is_unsigned) *v = value(u);
-            else *v = value(i);
+            if (is_unsigned)
+              *v = value(u);
+            else
+              *v = value(i);
           } else {
-            value_access::make_big_int(*v, std::string_view(p, static_cast<std::size_t>(n.end - p)));
+            value_access::make_big_int(*v,
+                                       std::string_view(p, static_cast<std::size_t>(n.end - p)));
           }
         } else {
           *v = value(parse_float(p, n.end));
@@ -391,8 +393,7 @@ class value_builder {
       value_access::adopt_array(result, stack_ + f.start, n);
     }
     size_ = f.start;  // the elements now live in result
-    value* slot = ::new (static_cast<void*>(stack_ + size_++)) value();
-    *slot = std::move(result);
+    *push() = std::move(result);
   }
 
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position

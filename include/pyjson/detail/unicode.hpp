@@ -138,7 +138,8 @@ inline std::uint32_t decode_utf8(const unsigned char* p, std::size_t n) noexcept
   switch (n) {
     case 1: return p[0];
     case 2: return (std::uint32_t(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-    case 3: return (std::uint32_t(p[0] & 0x0F) << 12) | (std::uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    case 3:
+      return (std::uint32_t(p[0] & 0x0F) << 12) | (std::uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
     default:
       return (std::uint32_t(p[0] & 0x07) << 18) | (std::uint32_t(p[1] & 0x3F) << 12) |
              (std::uint32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
@@ -149,8 +150,7 @@ inline std::uint32_t decode_utf8(const unsigned char* p, std::size_t n) noexcept
 /// continuation byte starts one. Invalid bytes, which only the error path meets, count one each.
 inline std::size_t count_code_points(const char* begin, const char* end) noexcept {
   std::size_t n = 0;
-  for (const char* p = begin; p < end; ++p)
-    n += (static_cast<unsigned char>(*p) & 0xC0) != 0x80;
+  for (const char* p = begin; p < end; ++p) n += (static_cast<unsigned char>(*p) & 0xC0) != 0x80;
   return n;
 }
 

@@ -149,7 +149,7 @@ class writer {
   }
   void write_u_escape(std::uint32_t u) {
     static constexpr char hex[] = "0123456789abcdef";
-    char buf[6] = {'\\', 'u', hex[(u >> 12) & 15], hex[(u >> 8) & 15], hex[(u >> 4) & 15],
+    char buf[6] = {'\\',       'u', hex[(u >> 12) & 15], hex[(u >> 8) & 15], hex[(u >> 4) & 15],
                    hex[u & 15]};
     out_.append(buf, 6);
   }
@@ -195,9 +195,8 @@ class writer {
           std::vector<const member*> sorted;
           sorted.reserve(members.size());
           for (const member& m : members) sorted.push_back(&m);
-          std::stable_sort(sorted.begin(), sorted.end(), [](const member* a, const member* b) {
-            return a->key() < b->key();
-          });
+          std::stable_sort(sorted.begin(), sorted.end(),
+                           [](const member* a, const member* b) { return a->key() < b->key(); });
           for (std::size_t i = 0; i < sorted.size(); ++i) write_member(i, *sorted[i]);
         } else {
           for (std::size_t i = 0; i < members.size(); ++i) write_member(i, members[i]);

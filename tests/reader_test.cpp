@@ -1,0 +1,225 @@
+// Tests of the reader: Python's grammar, numbers, strings, and Python's error messages and
+// positions. Expected texts were produced by python3 (json.loads / str(JSONDecodeError)).
+// SPDX-License-Identifier: MIT
+#include <cmath>
+#include <limits>
+#include <pyjson.hpp>
+#include <string>
+#include <tuple>
+
+#include "catch.hpp"
+
+using pyjson::value;
+
+namespace {
+std::string error_of(std::string_view text, const pyjson::load_options& opt = {}) {
+  try {
+    pyjson::loads(text, opt);
+  } catch (const pyjson::decode_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("reader: Python's error messages and positions") {
+  auto [text, expected] = GENERATE(table<std::string, std::string>({
+      {"", "Expecting value: line 1 column 1 (char 0)"},
+      {" ", "Expecting value: line 1 column 2 (char 1)"},
+      {"\"a\x01\"", "Invalid control character at: line 1 column 3 (char 2)"},
+      {"\"a\nb\"", "Invalid control character at: line 1 column 3 (char 2)"},
+      {"[1,]", "Expecting value: line 1 column 4 (char 3)"},
+      {"{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)"},
+      {"{\"a\":1,}", "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)"},
+      {"{1:2}", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"},
+      {"[1 2]", "Expecting ',' delimiter: line 1 column 4 (char 3)"},
+      {"1 2", "Extra data: line 1 column 3 (char 2)"},
+      {"[", "Expecting value: line 1 column 2 (char 1)"},
+      {"{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"},
+      {"{\"a\"", "Expecting ':' delimiter: line 1 column 5 (char 4)"},
+      {"{\"a\":", "Expecting value: line 1 column 6 (char 5)"},
+      {"-", "Expecting value: line 1 column 1 (char 0)"},
+      {"01", "Extra data: line 1 column 2 (char 1)"},
+      {"1.", "Extra data: line 1 column 2 (char 1)"},
+      {"1e", "Extra data: line 1 column 2 (char 1)"},
+      {"-Inf", "Expecting value: line 1 column 1 (char 0)"},
+      {"nul", "Expecting value: line 1 column 1 (char 0)"},
+      {"tru", "Expecting value: line 1 column 1 (char 0)"},
+      {"[1,", "Expecting value: line 1 column 4 (char 3)"},
+      {"{\"a\":1", "Expecting ',' delimiter: line 1 column 7 (char 6)"},
+      {"\"a\\", "Unterminated string starting at: line 1 column 1 (char 0)"},
+      {"\"abc", "Unterminated string starting at: line 1 column 1 (char 0)"},
+      {"\"\\u", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"},
+      {"\"a\\x\"", "Invalid \\escape: line 1 column 3 (char 2)"},
+      {"\"\\u12\"", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"},
+      {"\"\\u12x4\"", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"},
+      {"\"\\ud800\\u12\"", "Invalid \\uXXXX escape: line 1 column 9 (char 8)"},
+      {"\"\\ud800\\x\"", "Invalid \\escape: line 1 column 8 (char 7)"},
+      {"\"\\ud800\\", "Unterminated string starting at: line 1 column 1 (char 0)"},
+      {"\"\\ud800\\u", "Invalid \\uXXXX escape: line 1 column 9 (char 8)"},
+      {"\"\\U0041\"", "Invalid \\escape: line 1 column 2 (char 1)"},
+      {"[1,\n2\n,x]", "Expecting value: line 3 column 2 (char 7)"},
+      {"{\"a\":1 \"b\":2}", "Expecting ',' delimiter: line 1 column 8 (char 7)"},
+      {"[1}", "Expecting ',' delimiter: line 1 column 3 (char 2)"},
+      {"{\"a\":1]", "Expecting ',' delimiter: line 1 column 7 (char 6)"},
+      {"[-]", "Expecting value: line 1 column 2 (char 1)"},
+      {"[1.e5]", "Expecting ',' delimiter: line 1 column 3 (char 2)"},
+      {"[.5]", "Expecting value: line 1 column 2 (char 1)"},
+      {"[1e+]", "Expecting ',' delimiter: line 1 column 3 (char 2)"},
+      {"[+1]", "Expecting value: line 1 column 2 (char 1)"},
+      {"[NaN, -NaN]", "Expecting value: line 1 column 7 (char 6)"},
+      // Positions count characters, not bytes: "é" is two bytes but one character.
+      {"[\"\xc3\xa9\", x]", "Expecting value: line 1 column 7 (char 6)"},
+      {"[\"\xf0\x9f\x98\x80\",\n \"\xc3\xa9\" x]",
+       "Expecting ',' delimiter: line 2 column 6 (char 11)"},
+      // Invalid UTF-8 anywhere wins over a syntax error, as Python decodes bytes first.
+      {"[\"\xff\"]",
+       "'utf-8' codec can't decode byte 0xff in position 2: invalid start byte: line 1 column 3 "
+       "(char 2)"},
+      {"[\"\xe2\x82",
+       "'utf-8' codec can't decode bytes in position 2-3: unexpected end of data: line 1 column "
+       "3 (char 2)"},
+      {"x \xc0\xaf",
+       "'utf-8' codec can't decode byte 0xc0 in position 2: invalid start byte: line 1 column 3 "
+       "(char 2)"},
+  }));
+  CAPTURE(text);
+  CHECK(error_of(text) == expected);
+}
+
+TEST_CASE("reader: decode_error members") {
+  try {
+    pyjson::loads("[1,\n  \"\xc3\xa9\" x]");
+    FAIL("no exception");
+  } catch (const pyjson::decode_error& e) {
+    CHECK(e.msg() == "Expecting ',' delimiter");
+    CHECK(e.lineno() == 2);
+    CHECK(e.colno() == 7);
+    CHECK(e.pos() == 10);
+    CHECK(e.byte_pos() == 11);
+  }
+  // decode_error is a pyjson::error and a std::runtime_error.
+  CHECK_THROWS_AS(pyjson::loads("?"), pyjson::error);
+  CHECK_THROWS_AS(pyjson::loads("?"), std::runtime_error);
+}
+
+TEST_CASE("reader: literals and whitespace") {
+  CHECK(pyjson::loads(" \t\r\n null \n").is_null());
+  CHECK(pyjson::loads("true") == value(true));
+  CHECK(pyjson::loads("false") == value(false));
+  CHECK(std::isnan(pyjson::loads("NaN").get<double>()));
+  CHECK(pyjson::loads("Infinity").get<double>() == std::numeric_limits<double>::infinity());
+  CHECK(pyjson::loads("-Infinity").get<double>() == -std::numeric_limits<double>::infinity());
+  pyjson::load_options no_nan{.allow_nan = false};
+  CHECK(error_of("NaN", no_nan) == "Expecting value: line 1 column 1 (char 0)");
+  CHECK(error_of("[1, -Infinity]", no_nan) == "Expecting value: line 1 column 5 (char 4)");
+  CHECK(error_of("\f1") == "Expecting value: line 1 column 1 (char 0)");  // \f is not JSON space
+}
+
+TEST_CASE("reader: numbers as Python reads them") {
+  CHECK(pyjson::dumps(pyjson::loads("-0")) == "0");
+  CHECK(pyjson::dumps(pyjson::loads("-0.0")) == "-0.0");
+  CHECK(std::signbit(pyjson::loads("-0.0").get<double>()));
+  CHECK(pyjson::loads("1e400").get<double>() == std::numeric_limits<double>::infinity());
+  CHECK(pyjson::loads("-1e400").get<double>() == -std::numeric_limits<double>::infinity());
+  CHECK(pyjson::loads("1.5e99999999999999999999").get<double>() ==
+        std::numeric_limits<double>::infinity());
+  CHECK(pyjson::loads("1e-400").get<double>() == 0.0);
+  CHECK(std::signbit(pyjson::loads("-1e-400").get<double>()));
+  CHECK(pyjson::loads("0.000000000000000000000000001e-99999").get<double>() == 0.0);
+  CHECK(pyjson::loads("2.2250738585072011e-308").get<double>() == 2.225073858507201e-308);
+  CHECK(pyjson::loads("5e-324").get<double>() == 5e-324);
+  CHECK(pyjson::loads("1E5").is_float());
+  CHECK(pyjson::loads("10").is_int());
+  CHECK(pyjson::loads("9223372036854775807").get<std::int64_t>() ==
+        std::numeric_limits<std::int64_t>::max());
+  CHECK(pyjson::loads("-9223372036854775808").get<std::int64_t>() ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(pyjson::loads("18446744073709551615").get<std::uint64_t>() ==
+        std::numeric_limits<std::uint64_t>::max());
+  CHECK(pyjson::loads("-9223372036854775809").is_big_int());
+  CHECK(pyjson::loads("18446744073709551616").is_big_int());
+  const char* big = "-123456789012345678901234567890123456789012345678901234567890";
+  CHECK(pyjson::dumps(pyjson::loads(big)) == big);
+  std::string many_digits(100000, '7');
+  CHECK(pyjson::dumps(pyjson::loads(many_digits)) == many_digits);
+  // Every double exact: 17 significant digits that need correct rounding.
+  CHECK(pyjson::loads("0.30000000000000004").get<double>() == 0.1 + 0.2);
+  CHECK(pyjson::loads("9007199254740993.0").get<double>() == 9007199254740992.0);
+  CHECK(pyjson::loads("1.7976931348623157e308").get<double>() ==
+        std::numeric_limits<double>::max());
+}
+
+TEST_CASE("reader: strings, escapes and surrogates") {
+  CHECK(pyjson::loads(R"("\"\\\/\b\f\n\r\t")").get<std::string>() == "\"\\/\b\f\n\r\t");
+  CHECK(pyjson::loads(R"("\u0041\u00e9\u20ac")").get<std::string>() == "A\xc3\xa9\xe2\x82\xac");
+  CHECK(pyjson::loads(R"("\ud834\udd1e")").get<std::string>() == "\xf0\x9d\x84\x9e");
+  CHECK(pyjson::loads(R"("\uD834\uDD1E")").get<std::string>() == "\xf0\x9d\x84\x9e");
+  CHECK(pyjson::loads(R"("\u0000")").get<std::string>() == std::string(1, '\0'));
+  // Lone surrogates are kept (as WTF-8), so dumps gives Python's bytes back.
+  for (const char* s : {R"(["\ud800"])", R"(["\udc00\ud800"])", R"(["a\ud800x"])",
+                        R"(["\udfaa\ud834"])", R"(["\ud800\u0041"])"}) {
+    CAPTURE(s);
+    std::string back = pyjson::dumps(pyjson::loads(s));
+    CHECK(pyjson::loads(back) == pyjson::loads(s));
+  }
+  CHECK(pyjson::dumps(pyjson::loads(R"("\ud800\u0041")")) == R"("\ud800A")");
+  CHECK(pyjson::loads("\"\xe6\x97\xa5\xe6\x9c\xac\"").get<std::string>() ==
+        "\xe6\x97\xa5\xe6\x9c\xac");
+  // strict=False lets control characters through, as in Python.
+  pyjson::load_options lax{.strict = false};
+  CHECK(pyjson::loads("\"a\nb\x01\"", lax).get<std::string>() == "a\nb\x01");
+  // Long strings cross the eight-bytes-at-a-time scan in every alignment.
+  for (int n = 0; n < 40; ++n) {
+    std::string s(static_cast<std::size_t>(n), 'a');
+    CHECK(pyjson::loads("\"" + s + "\"").get<std::string>() == s);
+    CHECK(pyjson::loads("\"" + s + "\\n\"").get<std::string>() == s + "\n");
+    CHECK(error_of("\"" + s + "\x1f\"") == "Invalid control character at: line 1 column " +
+                                               std::to_string(n + 2) + " (char " +
+                                               std::to_string(n + 1) + ")");
+  }
+}
+
+TEST_CASE("reader: objects keep the first position and the last value of a repeated key") {
+  CHECK(pyjson::dumps(pyjson::loads(R"({"a": 1, "b": 2, "a": 3})")) == R"({"a": 3, "b": 2})");
+  std::string text = "{";
+  for (int i = 0; i < 100; ++i)
+    text += "\"k" + std::to_string(i % 30) + "\": " + std::to_string(i) + ",";
+  text.back() = '}';
+  value v = pyjson::loads(text);
+  CHECK(v.size() == 30);
+  CHECK(v.items()[0].key() == "k0");
+  CHECK(v["k0"].get<int>() == 90);
+  CHECK(v["k29"].get<int>() == 89);
+  CHECK(pyjson::loads(R"({"": 1, "": 2})") == pyjson::loads(R"({"": 2})"));
+}
+
+TEST_CASE("reader: nesting is bounded by max_depth, not by the stack") {
+  auto nested = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  CHECK(pyjson::loads(nested(1000)).is_array());
+  CHECK(error_of(nested(1001)) ==
+        "Nesting deeper than max_depth (1000): line 1 column 1001 (char 1000)");
+  pyjson::load_options deep{.max_depth = 100000};
+  CHECK(pyjson::loads(nested(100000), deep).is_array());
+  // Hostile depth with the default bound: an error, quickly, not a crash.
+  CHECK(error_of(std::string(1000000, '[')) ==
+        "Nesting deeper than max_depth (1000): line 1 column 1001 (char 1000)");
+  CHECK(error_of(std::string(5000, '{')).find("Expecting property name") == 0);
+  std::string objs;
+  for (int i = 0; i < 1001; ++i) objs += "{\"a\":";
+  CHECK(error_of(objs) == "Nesting deeper than max_depth (1000): line 1 column 5001 (char 5000)");
+}
+
+TEST_CASE("reader: raw_decode and load") {
+  auto [v, end] = pyjson::raw_decode(R"({"a": 1} [2])");
+  CHECK(pyjson::dumps(v) == R"({"a": 1})");
+  CHECK(end == 8);
+  auto [w, end2] = pyjson::raw_decode("[2] x");
+  CHECK(end2 == 3);
+  CHECK(w == pyjson::loads("[2]"));
+  CHECK_THROWS_WITH(pyjson::raw_decode(" 1"), "Expecting value: line 1 column 1 (char 0)");
+  std::istringstream in(R"( {"k": [1, 2, 3]} )");
+  CHECK(pyjson::dumps(pyjson::load(in)) == R"({"k": [1, 2, 3]})");
+  std::istringstream bad("[1, 2");
+  CHECK_THROWS_WITH(pyjson::load(bad), "Expecting ',' delimiter: line 1 column 6 (char 5)");
+}

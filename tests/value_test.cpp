@@ -1,0 +1,199 @@
+// Tests of pyjson::value: construction, accessors, mutation, comparison.
+// SPDX-License-Identifier: MIT
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <pyjson.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catch.hpp"
+
+using pyjson::value;
+
+TEST_CASE("value: scalars construct with the right kind") {
+  CHECK(value().is_null());
+  CHECK(value(nullptr).is_null());
+  CHECK(value(true).is_bool());
+  CHECK(value(42).is_int());
+  CHECK(value(std::uint64_t(18446744073709551615ull)).is_int());
+  CHECK(value(2.5).is_float());
+  CHECK(value(2.5f).is_float());
+  CHECK(value("text").is_string());  // not bool, although const char* converts to bool
+  CHECK(value(std::string("text")).is_string());
+  CHECK(value(std::string_view("text")).is_string());
+  CHECK(value(1).kind() == pyjson::kind::integer);
+  CHECK(std::string(value(1.0).type_name()) == "float");
+  CHECK(std::string(value("a").type_name()) == "string");
+}
+
+TEST_CASE("value: strings short and long keep their bytes") {
+  for (std::size_t n : {0u, 1u, 13u, 14u, 15u, 16u, 100u, 10000u}) {
+    std::string s(n, 'x');
+    if (n) s[n - 1] = '\0';  // embedded NUL bytes are kept
+    value v(s);
+    CHECK(v.get<std::string>() == s);
+    value copy = v;
+    CHECK(copy.get<std::string_view>() == s);
+    value moved = std::move(copy);
+    CHECK(moved.get<std::string>() == s);
+    CHECK(copy.is_null());
+  }
+}
+
+TEST_CASE("value: get<T> converts with range checks") {
+  CHECK(value(300).get<int>() == 300);
+  CHECK_THROWS_AS(value(300).get<std::int8_t>(), pyjson::type_error);
+  CHECK_THROWS_WITH(value(300).get<std::int8_t>(), "int 300 is out of range for int8");
+  CHECK_THROWS_WITH(value(-1).get<unsigned>(), "int -1 is out of range for uint32");
+  CHECK_THROWS_WITH(value("x").get<int>(), "expected int, found string");
+  CHECK_THROWS_WITH(value(1.5).get<int>(), "expected int, found float");
+  CHECK_THROWS_WITH(value(1).get<bool>(), "expected bool, found int");
+  CHECK_THROWS_WITH(value(nullptr).get<std::string>(), "expected string, found null");
+  CHECK(value(3).get<double>() == 3.0);
+  CHECK(value(2.5).as<double>() == 2.5);
+  CHECK(value(true).get<bool>());
+  CHECK(value(std::numeric_limits<std::int64_t>::min()).get<std::int64_t>() ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(value(std::numeric_limits<std::uint64_t>::max()).get<std::uint64_t>() ==
+        std::numeric_limits<std::uint64_t>::max());
+  CHECK_THROWS_WITH(value(std::numeric_limits<std::uint64_t>::max()).get<std::int64_t>(),
+                    "int 18446744073709551615 is out of range for int64");
+}
+
+TEST_CASE("value: big integers are exact") {
+  value big = value::from_int_text("123456789012345678901234567890");
+  CHECK(big.is_int());
+  CHECK(big.is_big_int());
+  CHECK(big.int_text() == "123456789012345678901234567890");
+  CHECK_THROWS_WITH(big.get<std::int64_t>(),
+                    "int 123456789012345678901234567890 is out of range for int64");
+  CHECK(big.get<double>() == 1.2345678901234568e29);
+  CHECK(value::from_int_text("-9223372036854775808").get<std::int64_t>() ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(!value::from_int_text("18446744073709551615").is_big_int());
+  CHECK(value::from_int_text("18446744073709551616").is_big_int());
+  CHECK(value::from_int_text("-0") == value(0));
+  CHECK_THROWS_AS(value::from_int_text("12a"), pyjson::value_error);
+  CHECK_THROWS_AS(value::from_int_text("01"), pyjson::value_error);
+  CHECK_THROWS_AS(value::from_int_text(""), pyjson::value_error);
+}
+
+TEST_CASE("value: initializer lists make arrays, or objects from key/value pairs") {
+  value a = {1, "two", 3.0, nullptr, true};
+  REQUIRE(a.is_array());
+  CHECK(a.size() == 5);
+  CHECK(a[1].get<std::string>() == "two");
+  value o = {{"name", "Ada"}, {"age", 36}};
+  REQUIRE(o.is_object());
+  CHECK(o["age"].get<int>() == 36);
+  CHECK(pyjson::dumps(o) == R"({"name": "Ada", "age": 36})");
+  // Explicit forms when the heuristic is not wanted.
+  CHECK(pyjson::dumps(pyjson::array({{"name", "Ada"}})) == R"([["name", "Ada"]])");
+  CHECK(pyjson::dumps(pyjson::array()) == "[]");
+  CHECK(pyjson::dumps(pyjson::object()) == "{}");
+  CHECK(pyjson::dumps(pyjson::object({{"a", 1}, {"b", pyjson::array({1, 2})}})) ==
+        R"({"a": 1, "b": [1, 2]})");
+}
+
+TEST_CASE("value: objects behave like Python dicts") {
+  value d;
+  d["b"] = 1;
+  d["a"] = 2;
+  d["b"] = 3;  // assignment to an existing key keeps its position
+  CHECK(pyjson::dumps(d) == R"({"b": 3, "a": 2})");
+  CHECK(d.size() == 2);
+  CHECK(d.contains("a"));
+  CHECK(!d.contains("z"));
+  CHECK(d.find("z") == nullptr);
+  CHECK(d.at("a") == value(2));
+  CHECK_THROWS_AS(d.at("z"), pyjson::key_error);
+  CHECK_THROWS_WITH(d.at("z"), "key not found: 'z'");
+  const value& cd = d;
+  CHECK(cd["b"].get<int>() == 3);
+  CHECK_THROWS_AS(cd["missing"], pyjson::key_error);
+  std::vector<std::string> keys;
+  for (auto& [k, v] : d.items()) {
+    keys.emplace_back(k);
+    v = v.get<int>() * 10;
+  }
+  CHECK(keys == std::vector<std::string>{"b", "a"});
+  CHECK(pyjson::dumps(d) == R"({"b": 30, "a": 20})");
+  CHECK(d.erase("b") == 1);
+  CHECK(d.erase("b") == 0);
+  CHECK(pyjson::dumps(d) == R"({"a": 20})");
+  d.clear();
+  CHECK(pyjson::dumps(d) == "{}");
+  CHECK_THROWS_WITH(value(1)["x"], "expected object, found int");
+  // Many keys: growth keeps everything in order.
+  value big;
+  for (int i = 0; i < 1000; ++i) big[std::to_string(i)] = i;
+  CHECK(big.size() == 1000);
+  CHECK(big["999"].get<int>() == 999);
+  CHECK(big.items()[500].key() == "500");
+}
+
+TEST_CASE("value: arrays behave like Python lists") {
+  value l;
+  l.push_back(1);
+  l.push_back("x");
+  l.emplace_back(2.5);
+  CHECK(pyjson::dumps(l) == R"([1, "x", 2.5])");
+  CHECK(l.size() == 3);
+  CHECK(l[0] == value(1));
+  CHECK_THROWS_AS(l[3], pyjson::index_error);
+  CHECK_THROWS_WITH(l.at(7), "list index out of range: 7 (size 3)");
+  int count = 0;
+  for (value& e : l) {
+    (void)e;
+    ++count;
+  }
+  CHECK(count == 3);
+  for (int i = 0; i < 100; ++i) l.push_back(i);
+  CHECK(l.size() == 103);
+  CHECK(l[102].get<int>() == 99);
+  CHECK_THROWS_WITH(value("s").push_back(1), "expected array, found string");
+  CHECK_THROWS_WITH(value(1).size(), "expected array or object, found int");
+  l.clear();
+  CHECK(l.empty());
+}
+
+TEST_CASE("value: copies are deep") {
+  value a = pyjson::loads(R"({"k": [1, {"n": "a long string, longer than fourteen"}]})");
+  value b = a;
+  CHECK(a == b);
+  b["k"][1]["n"] = "changed";
+  CHECK(a != b);
+  CHECK(a["k"][1]["n"].get<std::string>() == "a long string, longer than fourteen");
+  value c;
+  c = a;
+  CHECK(c == a);
+  c = c;  // self-assignment is harmless
+  CHECK(c == a);
+  swap(b, c);
+  CHECK(b == a);
+}
+
+TEST_CASE("value: == compares as Python does") {
+  CHECK(value(1) == value(1.0));
+  CHECK(value(0) == value(-0.0));
+  CHECK(value(true) != value(1));  // a deliberate difference: in Python True == 1
+  CHECK(value(9007199254740993LL) != value(9007199254740992.0));
+  CHECK(value(9007199254740992LL) == value(9007199254740992.0));
+  CHECK(value::from_int_text("100000000000000000000") == value(1e20));
+  CHECK(value::from_int_text("100000000000000000001") != value(1e20));
+  CHECK(value(std::numeric_limits<double>::quiet_NaN()) !=
+        value(std::numeric_limits<double>::quiet_NaN()));
+  CHECK(value(1.5) != value(1));
+  CHECK(pyjson::loads(R"({"a": 1, "b": 2})") == pyjson::loads(R"({"b": 2, "a": 1})"));
+  CHECK(pyjson::loads("[1, 2]") != pyjson::loads("[2, 1]"));
+  CHECK(value("a") != value(nullptr));
+  // Large objects compare regardless of order too.
+  value x, y;
+  for (int i = 0; i < 100; ++i) x[std::to_string(i)] = i;
+  for (int i = 99; i >= 0; --i) y[std::to_string(i)] = i;
+  CHECK(x == y);
+  y["50"] = -1;
+  CHECK(x != y);
+}

@@ -1,0 +1,133 @@
+// Tests of the writer: Python's separators, indentation, escaping and float repr, byte for
+// byte. Expected texts were produced by python3's json.dumps.
+// SPDX-License-Identifier: MIT
+#include <cmath>
+#include <limits>
+#include <pyjson.hpp>
+#include <sstream>
+#include <string>
+
+#include "catch.hpp"
+
+using pyjson::value;
+
+namespace {
+const value sample = pyjson::loads(R"({"b": 1, "a": [1, 2, {"c": null}], "\u00e9": "\u00fc"})");
+}
+
+TEST_CASE("writer: separators and indentation as Python lays them out") {
+  CHECK(pyjson::dumps(sample) == R"({"b": 1, "a": [1, 2, {"c": null}], "\u00e9": "\u00fc"})");
+  CHECK(pyjson::dumps(sample, {.sort_keys = true}) ==
+        R"({"a": [1, 2, {"c": null}], "b": 1, "\u00e9": "\u00fc"})");
+  CHECK(pyjson::dumps(sample, {.ensure_ascii = false, .indent = 4}) ==
+        "{\n    \"b\": 1,\n    \"a\": [\n        1,\n        2,\n        {\n            \"c\": "
+        "null\n        }\n    ],\n    \"\xc3\xa9\": \"\xc3\xbc\"\n}");
+  value no_accents = pyjson::loads(R"({"b": 1, "a": [1, 2, {"c": null}]})");
+  CHECK(pyjson::dumps(no_accents, {.indent = "\t", .separators = {{", ", ": "}}}) ==
+        "{\n\t\"b\": 1, \n\t\"a\": [\n\t\t1, \n\t\t2, \n\t\t{\n\t\t\t\"c\": null\n\t\t}\n\t]\n}");
+  value nested = pyjson::loads(R"({"a": [1, {"b": []}, {}], "c": {}})");
+  const char* flat = "{\n\"a\": [\n1,\n{\n\"b\": []\n},\n{}\n],\n\"c\": {}\n}";
+  CHECK(pyjson::dumps(nested, {.indent = 0}) == flat);
+  CHECK(pyjson::dumps(nested, {.indent = -2}) == flat);
+  CHECK(pyjson::dumps(pyjson::loads(R"({"a": [1, 2]})"),
+                      {.indent = "ab", .separators = {{";", "="}}}) ==
+        "{\nab\"a\"=[\nabab1;\nabab2\nab]\n}");
+  CHECK(pyjson::dumps(no_accents, {.separators = {{",", ":"}}}) ==
+        R"({"b":1,"a":[1,2,{"c":null}]})");
+  CHECK(pyjson::dumps(pyjson::loads("[]"), {.indent = 4}) == "[]");
+  CHECK(pyjson::dumps(pyjson::loads("[[]]"), {.indent = 4}) == "[\n    []\n]");
+  CHECK(pyjson::dumps(pyjson::loads("{}"), {.indent = 4}) == "{}");
+}
+
+TEST_CASE("writer: string escaping with and without ensure_ascii") {
+  value v = value{"\x7f", "\xf0\x9f\x98\x80", std::string("\x00\x1f\b\f\n\r\t\"\\/", 10)};
+  CHECK(pyjson::dumps(v) == R"(["\u007f", "\ud83d\ude00", "\u0000\u001f\b\f\n\r\t\"\\/"])");
+  CHECK(pyjson::dumps(v, {.ensure_ascii = false}) ==
+        "[\"\x7f\", \"\xf0\x9f\x98\x80\", \"\\u0000\\u001f\\b\\f\\n\\r\\t\\\"\\\\/\"]");
+  CHECK(pyjson::dumps(value("\xe2\x80\xa8 \xc3\xa9")) == R"("\u2028 \u00e9")");
+}
+
+TEST_CASE("writer: lone surrogates and invalid UTF-8") {
+  value lone = pyjson::loads(R"(["\ud800", "\udc00\ud800", "a\ud83d\ude00"])");
+  CHECK(pyjson::dumps(lone) == R"(["\ud800", "\udc00\ud800", "a\ud83d\ude00"])");
+  CHECK_THROWS_AS(pyjson::dumps(lone, {.ensure_ascii = false}), pyjson::value_error);
+  CHECK_THROWS_WITH(pyjson::dumps(lone, {.ensure_ascii = false}),
+                    "'utf-8' codec can't encode character '\\ud800' in position 2: surrogates not "
+                    "allowed");
+  // A C++ string that is not UTF-8 is never written silently.
+  CHECK_THROWS_WITH(pyjson::dumps(value("ab\xff")),
+                    "string is not valid UTF-8: 'utf-8' codec can't decode byte 0xff in position "
+                    "2: invalid start byte");
+  CHECK_THROWS_AS(pyjson::dumps(value("\xc3"), {.ensure_ascii = false}), pyjson::value_error);
+}
+
+TEST_CASE("writer: floats as Python's repr") {
+  auto [d, expected] = GENERATE(table<double, std::string>({
+      {1e16, "1e+16"},
+      {1e15, "1000000000000000.0"},
+      {1e-5, "1e-05"},
+      {1e-4, "0.0001"},
+      {5e-324, "5e-324"},
+      {-0.0, "-0.0"},
+      {1.0, "1.0"},
+      {123456789.123, "123456789.123"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {0.1 + 0.2, "0.30000000000000004"},
+      {1e22, "1e+22"},
+      {1e21, "1e+21"},
+      {1e-7, "1e-07"},
+      {123456789012345680.0, "1.2345678901234568e+17"},
+      {1.0 / 3, "0.3333333333333333"},
+      {2.5e-320, "2.5e-320"},
+      {100.0, "100.0"},
+      {1e15 + 0.3, "1000000000000000.2"},
+      {1.5, "1.5"},
+      {-1e-300, "-1e-300"},
+  }));
+  CAPTURE(d);
+  CHECK(pyjson::dumps(value(d)) == expected);
+}
+
+TEST_CASE("writer: NaN and infinities") {
+  value v = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+             -std::numeric_limits<double>::infinity()};
+  CHECK(pyjson::dumps(v) == "[NaN, Infinity, -Infinity]");
+  CHECK_THROWS_AS(pyjson::dumps(v, {.allow_nan = false}), pyjson::value_error);
+  CHECK_THROWS_WITH(pyjson::dumps(v, {.allow_nan = false}),
+                    "Out of range float values are not JSON compliant");
+}
+
+TEST_CASE("writer: integers of every size") {
+  CHECK(pyjson::dumps(value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(pyjson::dumps(value(std::numeric_limits<std::uint64_t>::max())) == "18446744073709551615");
+  CHECK(pyjson::dumps(value::from_int_text("-123456789012345678901234567890")) ==
+        "-123456789012345678901234567890");
+  CHECK(pyjson::dumps(value('A')) == "65");
+}
+
+TEST_CASE("writer: dump to streams reports failures") {
+  std::ostringstream out;
+  pyjson::dump(sample, out, {.indent = 2});
+  CHECK(out.str() == pyjson::dumps(sample, {.indent = 2}));
+  std::ostringstream shown;
+  shown << sample;
+  CHECK(shown.str() == pyjson::dumps(sample));
+  std::ostringstream broken;
+  broken.setstate(std::ios::badbit);
+  CHECK_THROWS_AS(pyjson::dump(sample, broken), pyjson::error);
+  CHECK_THROWS_WITH(pyjson::dump(sample, broken),
+                    "pyjson::dump: writing to the output stream failed");
+}
+
+TEST_CASE("writer: round trips keep every value") {
+  const char* docs[] = {
+      R"({"a": [1, -2, 3.25, 1e+300, -0.0, true, false, null, "x\u00e9\ud83d\ude00"]})",
+      R"([[[[[]]]], {}, {"": ""}, 18446744073709551615, -9223372036854775808])",
+      R"(["\ud800", 123456789012345678901234567890])",
+  };
+  for (const char* doc : docs) {
+    value v = pyjson::loads(doc);
+    CHECK(pyjson::dumps(v) == doc);
+    for (int indent : {0, 2}) CHECK(pyjson::loads(pyjson::dumps(v, {.indent = indent})) == v);
+  }
+}
