@@ -1,6 +1,6 @@
 // pyjson: Python's json module for C++. The one header users include; it pulls in the
 // pipeline in order: version, errors and options, the value, the number and Unicode helpers,
-// the reader and the writer, then the API.
+// the reader and the writer, then the API and the file helpers.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -14,4 +14,5 @@
 #include "pyjson/detail/reader.hpp"
 #include "pyjson/detail/writer.hpp"
 #include "pyjson/api.hpp"
+#include "pyjson/file.hpp"
 // clang-format on
