@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
         std::cout << "Welcome back, " << stored.get<std::string>() << "!\n";
         return 0;
       }
-      std::cerr << "remember_me: " << filename.string()
-                << " does not hold a name; asking again\n";
+      std::cerr << "remember_me: " << filename.string() << " does not hold a name; asking again\n";
     }
     std::cout << "What is your name? " << std::flush;
     std::string username;

@@ -23,17 +23,19 @@ TEST_CASE("writer: separators and indentation as Python lays them out") {
         "{\n    \"b\": 1,\n    \"a\": [\n        1,\n        2,\n        {\n            \"c\": "
         "null\n        }\n    ],\n    \"\xc3\xa9\": \"\xc3\xbc\"\n}");
   value no_accents = pyjson::loads(R"({"b": 1, "a": [1, 2, {"c": null}]})");
-  CHECK(pyjson::dumps(no_accents, {.indent = "\t", .separators = {{", ", ": "}}}) ==
+  CHECK(pyjson::dumps(no_accents, {.indent = "\t", .separators = {", ", ": "}}) ==
         "{\n\t\"b\": 1, \n\t\"a\": [\n\t\t1, \n\t\t2, \n\t\t{\n\t\t\t\"c\": null\n\t\t}\n\t]\n}");
   value nested = pyjson::loads(R"({"a": [1, {"b": []}, {}], "c": {}})");
   const char* flat = "{\n\"a\": [\n1,\n{\n\"b\": []\n},\n{}\n],\n\"c\": {}\n}";
   CHECK(pyjson::dumps(nested, {.indent = 0}) == flat);
   CHECK(pyjson::dumps(nested, {.indent = -2}) == flat);
   CHECK(pyjson::dumps(pyjson::loads(R"({"a": [1, 2]})"),
-                      {.indent = "ab", .separators = {{";", "="}}}) ==
+                      {.indent = "ab", .separators = {";", "="}}) ==
         "{\nab\"a\"=[\nabab1;\nabab2\nab]\n}");
-  CHECK(pyjson::dumps(no_accents, {.separators = {{",", ":"}}}) ==
-        R"({"b":1,"a":[1,2,{"c":null}]})");
+  CHECK(pyjson::dumps(no_accents, {.separators = {",", ":"}}) == R"({"b":1,"a":[1,2,{"c":null}]})");
+  pyjson::dump_options pair_form{.separators = {{",", ":"}}};
+  pair_form.separators = std::make_pair(";", "=");
+  CHECK(pyjson::dumps(pyjson::loads("[1, 2]"), pair_form) == "[1;2]");
   CHECK(pyjson::dumps(pyjson::loads("[]"), {.indent = 4}) == "[]");
   CHECK(pyjson::dumps(pyjson::loads("[[]]"), {.indent = 4}) == "[\n    []\n]");
   CHECK(pyjson::dumps(pyjson::loads("{}"), {.indent = 4}) == "{}");

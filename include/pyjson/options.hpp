@@ -38,6 +38,36 @@ class indentation {
   bool set_ = false;
 };
 
+/// Python's `separators` argument: absent (Python's defaults), or (item separator, key
+/// separator):
+///
+///     pyjson::dumps(v, {.separators = {",", ":"}});  // json.dumps(v, separators=(",", ":"))
+class separator_pair {
+ public:
+  separator_pair() = default;
+  separator_pair(std::nullopt_t) {}
+  separator_pair(std::string item, std::string key)
+      : item_(std::move(item)), key_(std::move(key)), set_(true) {}
+  separator_pair(const std::pair<std::string, std::string>& p)
+      : item_(p.first), key_(p.second), set_(true) {}
+  template <class A, class B>
+  separator_pair(const std::pair<A, B>& p) : item_(p.first), key_(p.second), set_(true) {}
+
+  /// True when separators were given (Python: separators is not None).
+  bool has_value() const noexcept { return set_; }
+  explicit operator bool() const noexcept { return set_; }
+  /// Written between items of arrays and objects (Python's item_separator).
+  const std::string& item() const noexcept { return item_; }
+  /// Written between a key and its value (Python's key_separator).
+  const std::string& key() const noexcept { return key_; }
+
+  friend bool operator==(const separator_pair&, const separator_pair&) = default;
+
+ private:
+  std::string item_, key_;
+  bool set_ = false;
+};
+
 /// The options of Python's json.dumps, in the order of its signature, so designated
 /// initializers read like Python's keyword arguments:
 ///
@@ -52,7 +82,7 @@ struct dump_options {
   /// Absent: one line. A number of spaces or a string: one item per line.
   indentation indent = {};
   /// (item separator, key separator). Absent: (", ", ": "), or (",", ": ") with an indent.
-  std::optional<std::pair<std::string, std::string>> separators = std::nullopt;
+  separator_pair separators = {};
   /// Write object members sorted by key (by code point, as Python sorts str).
   bool sort_keys = false;
 };

@@ -39,8 +39,8 @@ class writer {
  public:
   writer(std::string& out, const dump_options& opt) : out_(out), opt_(opt) {
     if (opt.separators) {
-      item_sep_ = opt.separators->first;
-      key_sep_ = opt.separators->second;
+      item_sep_ = opt.separators.item();
+      key_sep_ = opt.separators.key();
     } else {
       item_sep_ = opt.indent ? "," : ", ";
       key_sep_ = ": ";

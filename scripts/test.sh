@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need (when missing) and runs every test: g++ build with CTest,
+# then the unit tests again built with clang++.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_catch2() {
+  [ -f /usr/include/catch2/catch.hpp ] || [ -f /usr/local/include/catch2/catch.hpp ] ||
+    [ -f /usr/include/catch2/catch_all.hpp ] || [ -f /usr/local/include/catch2/catch_all.hpp ]
+}
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! have_catch2 || ! command -v python3 >/dev/null; then
+  as_root apt-get update
+  as_root apt-get install -y catch2 python3
+fi
+
+jobs=2
+cmake -S . -B build/test-gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DPYJSON_WERROR=ON
+cmake --build build/test-gcc -j"$jobs"
+(cd build/test-gcc && ctest --output-on-failure -j"$jobs")
+
+if command -v clang++ >/dev/null; then
+  cmake -S . -B build/test-clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+    -DPYJSON_WERROR=ON -DPYJSON_BUILD_EXAMPLES=OFF
+  cmake --build build/test-clang -j"$jobs" --target pyjson_tests pyjson-tool
+  (cd build/test-clang && ctest --output-on-failure -R unit_tests)
+fi
