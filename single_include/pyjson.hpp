@@ -1134,7 +1134,7 @@ inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* en
   } else if (c >= 0xE0 && c <= 0xEF) {
     need = 3;
     if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED && !allow_surrogates) hi = 0x9F;
+    if (c == 0xED) hi = 0x9F;  // surrogates are handled above
   } else if (c >= 0xF0 && c <= 0xF4) {
     need = 4;
     if (c == 0xF0) lo = 0x90;
@@ -1144,6 +1144,13 @@ inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* en
     return 0;
   }
   std::size_t avail = static_cast<std::size_t>(end - p);
+  if (c == 0xED && allow_surrogates && avail >= 2 && p[1] >= 0xA0 && p[1] <= 0xBF) {
+    // A surrogate (U+D800..U+DFFF). Python's surrogatepass handler accepts it only whole; a
+    // broken one keeps the strict decoder's verdict on the lead byte.
+    if (avail >= 3 && p[2] >= 0x80 && p[2] <= 0xBF) return 3;
+    err = {0, 1, "invalid continuation byte"};
+    return 0;
+  }
   for (std::size_t i = 1; i < need; ++i) {
     if (i >= avail) {  // every byte so far was valid: the input just stops
       err = {0, avail, "unexpected end of data"};
@@ -1495,12 +1502,17 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
 /// carry Python's message and position.
 class reader {
  public:
-  reader(std::string_view text, const load_options& opt, bool allow_surrogates = false)
+  /// `allow_surrogates` accepts surrogates encoded in UTF-8 (as Python's json.loads(bytes)
+  /// does with its surrogatepass decoding); `byte_base` is added to byte positions in errors
+  /// (the length of a byte order mark skipped before `text`).
+  reader(std::string_view text, const load_options& opt, bool allow_surrogates = true,
+         std::size_t byte_base = 0)
       : begin_(text.data()),
         p_(text.data()),
         end_(text.data() + text.size()),
         opt_(opt),
-        allow_surrogates_(allow_surrogates) {}
+        allow_surrogates_(allow_surrogates),
+        byte_base_(byte_base) {}
 
   const char* position() const noexcept { return p_; }
   const char* begin() const noexcept { return begin_; }
@@ -1515,16 +1527,15 @@ class reader {
   /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
   /// anywhere, Python would have failed to decode it before parsing: that error wins.
   [[noreturn]] void fail(const char* msg, const char* at) const {
-    if (!allow_surrogates_) {
-      if (utf8_error err = find_utf8_error(begin_, end_)) {
-        const char* where = begin_ + err.start;
-        auto pos = position_of(begin_, where);
-        throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
-                           err.start);
-      }
+    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
+      const char* where = begin_ + err.start;
+      auto pos = position_of(begin_, where);
+      throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
+                         byte_base_ + err.start);
     }
     auto pos = position_of(begin_, at);
-    throw decode_error(msg, pos.pos, pos.lineno, pos.colno, static_cast<std::size_t>(at - begin_));
+    throw decode_error(msg, pos.pos, pos.lineno, pos.colno,
+                       byte_base_ + static_cast<std::size_t>(at - begin_));
   }
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
@@ -1625,7 +1636,9 @@ class reader {
   }
   // u is at the 'u' of \uXXXX.
   std::uint32_t read_hex4(const char* u) const {
-    if (end_ - u < 5) fail("Invalid \\uXXXX escape", u);
+    // CPython's scanner wants a character after the four digits (the string must still be
+    // open), so an input that ends right after them is an invalid escape, not unterminated.
+    if (end_ - u < 6) fail("Invalid \\uXXXX escape", u);
     std::uint32_t cp = 0;
     for (int i = 1; i <= 4; ++i) {
       int h = hex_value(u[i]);
@@ -1640,6 +1653,7 @@ class reader {
   const char* end_;
   const load_options& opt_;
   bool allow_surrogates_;
+  std::size_t byte_base_;
 };
 
 /// Builds a pyjson::value from the reader's text without recursion.
@@ -1945,7 +1959,11 @@ inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
 
 class writer {
  public:
-  writer(std::string& out, const dump_options& opt) : out_(out), opt_(opt) {
+  /// `streaming` selects the messages of Python's json.dump (always its pure-Python encoder)
+  /// rather than json.dumps (its C encoder, unless an indent is set): they differ in the NaN
+  /// error, which the pure-Python encoder ends with the value ("...: nan").
+  writer(std::string& out, const dump_options& opt, bool streaming = false)
+      : out_(out), opt_(opt), nan_error_with_value_(streaming || opt.indent.has_value()) {
     if (opt.separators) {
       item_sep_ = opt.separators.item();
       key_sep_ = opt.separators.key();
@@ -1957,6 +1975,12 @@ class writer {
 
   void write(const value& v) { write_value(v); }
 
+  /// Raises what was deferred. Python's dumps returns a str that may hold lone surrogates and
+  /// only its encoding to UTF-8 fails, so every other error of dumps (NaN, types) comes first.
+  void finish() {
+    if (!deferred_error_.empty()) throw value_error(deferred_error_);
+  }
+
   void write_null() { out_ += "null"; }
   void write_bool(bool b) { out_ += b ? "true" : "false"; }
   template <class Int>
@@ -1967,7 +1991,12 @@ class writer {
   }
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
-      if (!opt_.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      if (!opt_.allow_nan)
+        throw value_error(std::string("Out of range float values are not JSON compliant") +
+                          (nan_error_with_value_ ? std::isnan(d) ? ": nan"
+                                                   : d > 0       ? ": inf"
+                                                                 : ": -inf"
+                                                 : ""));
       out_ += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
       return;
     }
@@ -2007,8 +2036,8 @@ class writer {
           write_u_escape(cp);
         }
       } else {
-        if (cp >= 0xD800 && cp <= 0xDFFF) [[unlikely]]
-          throw_surrogate(cp);
+        if (cp >= 0xD800 && cp <= 0xDFFF && deferred_error_.empty()) [[unlikely]]
+          defer_surrogate_error(cp, p, end);
         out_.append(reinterpret_cast<const char*>(p), n);
       }
       p += n;
@@ -2062,14 +2091,22 @@ class writer {
     out_.append(buf, 6);
   }
   // Python's dumps(..., ensure_ascii=False) returns a str with the lone surrogate in it; UTF-8
-  // cannot hold it, so we raise what Python's encoder raises when that str is encoded.
-  [[noreturn]] void throw_surrogate(std::uint32_t cp) {
+  // cannot hold it, so we raise what Python's encoder raises when that str is encoded: the
+  // first run of consecutive surrogates, by code point position in the whole output.
+  void defer_surrogate_error(std::uint32_t cp, const unsigned char* p, const unsigned char* end) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::string esc = "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) esc += hex[(cp >> shift) & 15];
     std::size_t pos = count_code_points(out_.data(), out_.data() + out_.size());
-    throw value_error("'utf-8' codec can't encode character '" + esc + "' in position " +
-                      std::to_string(pos) + ": surrogates not allowed");
+    std::size_t run = 0;
+    for (; end - p >= 3 && p[0] == 0xED && p[1] >= 0xA0; p += 3) ++run;
+    if (run == 1) {
+      std::string esc = "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) esc += hex[(cp >> shift) & 15];
+      deferred_error_ = "'utf-8' codec can't encode character '" + esc + "' in position " +
+                        std::to_string(pos) + ": surrogates not allowed";
+    } else {
+      deferred_error_ = "'utf-8' codec can't encode characters in position " + std::to_string(pos) +
+                        "-" + std::to_string(pos + run - 1) + ": surrogates not allowed";
+    }
   }
 
   void write_value(const value& v) {
@@ -2125,6 +2162,8 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  bool nan_error_with_value_;
+  std::string deferred_error_;
 };
 
 }  // namespace pyjson::detail
@@ -2144,9 +2183,11 @@ namespace pyjson {
 
 namespace detail {
 // Python's json.loads: one value with optional whitespace around it, nothing else.
+// A leading UTF-8 byte order mark is skipped, as json.loads(bytes) skips it.
 inline value parse_document(std::string_view text, const load_options& opt,
-                            bool allow_surrogates = false) {
-  reader r(text, opt, allow_surrogates);
+                            bool allow_surrogates = true) {
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  reader r(text.substr(bom), opt, allow_surrogates, bom);
   r.skip_ws();
   value_builder b(r);
   value v = b.parse();
@@ -2156,7 +2197,9 @@ inline value parse_document(std::string_view text, const load_options& opt,
 }
 }  // namespace detail
 
-/// Python's json.loads: parses one JSON document (UTF-8) into a value.
+/// Python's json.loads: parses one JSON document (UTF-8) into a value. As json.loads(bytes)
+/// does, it skips a UTF-8 byte order mark and accepts surrogates encoded in UTF-8 (kept as
+/// lone surrogates).
 ///
 ///     pyjson::value v = pyjson::loads(R"({"a": [1, 2.5, null]})");
 ///
@@ -2204,6 +2247,7 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
   std::string out;
   detail::writer w(out, opt);
   w.write(v);
+  w.finish();
   return out;
 }
 
@@ -2211,7 +2255,10 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
 /// with an exception, never ignored.
 template <class T>
 void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
-  std::string text = dumps(v, opt);
+  std::string text;
+  detail::writer w(text, opt, true);
+  w.write(v);
+  w.finish();
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));

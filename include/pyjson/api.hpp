@@ -20,9 +20,11 @@ namespace pyjson {
 
 namespace detail {
 // Python's json.loads: one value with optional whitespace around it, nothing else.
+// A leading UTF-8 byte order mark is skipped, as json.loads(bytes) skips it.
 inline value parse_document(std::string_view text, const load_options& opt,
-                            bool allow_surrogates = false) {
-  reader r(text, opt, allow_surrogates);
+                            bool allow_surrogates = true) {
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  reader r(text.substr(bom), opt, allow_surrogates, bom);
   r.skip_ws();
   value_builder b(r);
   value v = b.parse();
@@ -32,7 +34,9 @@ inline value parse_document(std::string_view text, const load_options& opt,
 }
 }  // namespace detail
 
-/// Python's json.loads: parses one JSON document (UTF-8) into a value.
+/// Python's json.loads: parses one JSON document (UTF-8) into a value. As json.loads(bytes)
+/// does, it skips a UTF-8 byte order mark and accepts surrogates encoded in UTF-8 (kept as
+/// lone surrogates).
 ///
 ///     pyjson::value v = pyjson::loads(R"({"a": [1, 2.5, null]})");
 ///
@@ -80,6 +84,7 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
   std::string out;
   detail::writer w(out, opt);
   w.write(v);
+  w.finish();
   return out;
 }
 
@@ -87,7 +92,10 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
 /// with an exception, never ignored.
 template <class T>
 void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
-  std::string text = dumps(v, opt);
+  std::string text;
+  detail::writer w(text, opt, true);
+  w.write(v);
+  w.finish();
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));

@@ -47,12 +47,17 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
 /// carry Python's message and position.
 class reader {
  public:
-  reader(std::string_view text, const load_options& opt, bool allow_surrogates = false)
+  /// `allow_surrogates` accepts surrogates encoded in UTF-8 (as Python's json.loads(bytes)
+  /// does with its surrogatepass decoding); `byte_base` is added to byte positions in errors
+  /// (the length of a byte order mark skipped before `text`).
+  reader(std::string_view text, const load_options& opt, bool allow_surrogates = true,
+         std::size_t byte_base = 0)
       : begin_(text.data()),
         p_(text.data()),
         end_(text.data() + text.size()),
         opt_(opt),
-        allow_surrogates_(allow_surrogates) {}
+        allow_surrogates_(allow_surrogates),
+        byte_base_(byte_base) {}
 
   const char* position() const noexcept { return p_; }
   const char* begin() const noexcept { return begin_; }
@@ -67,16 +72,15 @@ class reader {
   /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
   /// anywhere, Python would have failed to decode it before parsing: that error wins.
   [[noreturn]] void fail(const char* msg, const char* at) const {
-    if (!allow_surrogates_) {
-      if (utf8_error err = find_utf8_error(begin_, end_)) {
-        const char* where = begin_ + err.start;
-        auto pos = position_of(begin_, where);
-        throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
-                           err.start);
-      }
+    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
+      const char* where = begin_ + err.start;
+      auto pos = position_of(begin_, where);
+      throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
+                         byte_base_ + err.start);
     }
     auto pos = position_of(begin_, at);
-    throw decode_error(msg, pos.pos, pos.lineno, pos.colno, static_cast<std::size_t>(at - begin_));
+    throw decode_error(msg, pos.pos, pos.lineno, pos.colno,
+                       byte_base_ + static_cast<std::size_t>(at - begin_));
   }
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
@@ -177,7 +181,9 @@ class reader {
   }
   // u is at the 'u' of \uXXXX.
   std::uint32_t read_hex4(const char* u) const {
-    if (end_ - u < 5) fail("Invalid \\uXXXX escape", u);
+    // CPython's scanner wants a character after the four digits (the string must still be
+    // open), so an input that ends right after them is an invalid escape, not unterminated.
+    if (end_ - u < 6) fail("Invalid \\uXXXX escape", u);
     std::uint32_t cp = 0;
     for (int i = 1; i <= 4; ++i) {
       int h = hex_value(u[i]);
@@ -192,6 +198,7 @@ class reader {
   const char* end_;
   const load_options& opt_;
   bool allow_surrogates_;
+  std::size_t byte_base_;
 };
 
 /// Builds a pyjson::value from the reader's text without recursion.

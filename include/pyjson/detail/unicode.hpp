@@ -32,7 +32,7 @@ inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* en
   } else if (c >= 0xE0 && c <= 0xEF) {
     need = 3;
     if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED && !allow_surrogates) hi = 0x9F;
+    if (c == 0xED) hi = 0x9F;  // surrogates are handled above
   } else if (c >= 0xF0 && c <= 0xF4) {
     need = 4;
     if (c == 0xF0) lo = 0x90;
@@ -42,6 +42,13 @@ inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* en
     return 0;
   }
   std::size_t avail = static_cast<std::size_t>(end - p);
+  if (c == 0xED && allow_surrogates && avail >= 2 && p[1] >= 0xA0 && p[1] <= 0xBF) {
+    // A surrogate (U+D800..U+DFFF). Python's surrogatepass handler accepts it only whole; a
+    // broken one keeps the strict decoder's verdict on the lead byte.
+    if (avail >= 3 && p[2] >= 0x80 && p[2] <= 0xBF) return 3;
+    err = {0, 1, "invalid continuation byte"};
+    return 0;
+  }
   for (std::size_t i = 1; i < need; ++i) {
     if (i >= avail) {  // every byte so far was valid: the input just stops
       err = {0, avail, "unexpected end of data"};

@@ -37,7 +37,11 @@ inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
 
 class writer {
  public:
-  writer(std::string& out, const dump_options& opt) : out_(out), opt_(opt) {
+  /// `streaming` selects the messages of Python's json.dump (always its pure-Python encoder)
+  /// rather than json.dumps (its C encoder, unless an indent is set): they differ in the NaN
+  /// error, which the pure-Python encoder ends with the value ("...: nan").
+  writer(std::string& out, const dump_options& opt, bool streaming = false)
+      : out_(out), opt_(opt), nan_error_with_value_(streaming || opt.indent.has_value()) {
     if (opt.separators) {
       item_sep_ = opt.separators.item();
       key_sep_ = opt.separators.key();
@@ -49,6 +53,12 @@ class writer {
 
   void write(const value& v) { write_value(v); }
 
+  /// Raises what was deferred. Python's dumps returns a str that may hold lone surrogates and
+  /// only its encoding to UTF-8 fails, so every other error of dumps (NaN, types) comes first.
+  void finish() {
+    if (!deferred_error_.empty()) throw value_error(deferred_error_);
+  }
+
   void write_null() { out_ += "null"; }
   void write_bool(bool b) { out_ += b ? "true" : "false"; }
   template <class Int>
@@ -59,7 +69,12 @@ class writer {
   }
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
-      if (!opt_.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      if (!opt_.allow_nan)
+        throw value_error(std::string("Out of range float values are not JSON compliant") +
+                          (nan_error_with_value_ ? std::isnan(d) ? ": nan"
+                                                   : d > 0       ? ": inf"
+                                                                 : ": -inf"
+                                                 : ""));
       out_ += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
       return;
     }
@@ -99,8 +114,8 @@ class writer {
           write_u_escape(cp);
         }
       } else {
-        if (cp >= 0xD800 && cp <= 0xDFFF) [[unlikely]]
-          throw_surrogate(cp);
+        if (cp >= 0xD800 && cp <= 0xDFFF && deferred_error_.empty()) [[unlikely]]
+          defer_surrogate_error(cp, p, end);
         out_.append(reinterpret_cast<const char*>(p), n);
       }
       p += n;
@@ -154,14 +169,22 @@ class writer {
     out_.append(buf, 6);
   }
   // Python's dumps(..., ensure_ascii=False) returns a str with the lone surrogate in it; UTF-8
-  // cannot hold it, so we raise what Python's encoder raises when that str is encoded.
-  [[noreturn]] void throw_surrogate(std::uint32_t cp) {
+  // cannot hold it, so we raise what Python's encoder raises when that str is encoded: the
+  // first run of consecutive surrogates, by code point position in the whole output.
+  void defer_surrogate_error(std::uint32_t cp, const unsigned char* p, const unsigned char* end) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::string esc = "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) esc += hex[(cp >> shift) & 15];
     std::size_t pos = count_code_points(out_.data(), out_.data() + out_.size());
-    throw value_error("'utf-8' codec can't encode character '" + esc + "' in position " +
-                      std::to_string(pos) + ": surrogates not allowed");
+    std::size_t run = 0;
+    for (; end - p >= 3 && p[0] == 0xED && p[1] >= 0xA0; p += 3) ++run;
+    if (run == 1) {
+      std::string esc = "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) esc += hex[(cp >> shift) & 15];
+      deferred_error_ = "'utf-8' codec can't encode character '" + esc + "' in position " +
+                        std::to_string(pos) + ": surrogates not allowed";
+    } else {
+      deferred_error_ = "'utf-8' codec can't encode characters in position " + std::to_string(pos) +
+                        "-" + std::to_string(pos + run - 1) + ": surrogates not allowed";
+    }
   }
 
   void write_value(const value& v) {
@@ -217,6 +240,8 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  bool nan_error_with_value_;
+  std::string deferred_error_;
 };
 
 }  // namespace pyjson::detail
