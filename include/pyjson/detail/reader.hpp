@@ -201,10 +201,12 @@ class reader {
   std::size_t byte_base_;
 };
 
-/// Builds a pyjson::value from the reader's text without recursion.
+/// Builds a pyjson::value from the reader's text without recursion, or checks and skips one
+/// value without building anything (the same loop, so the grammar and its errors are one).
 class value_builder {
  public:
-  explicit value_builder(reader& r) : r_(r) {}
+  /// `depth` is the nesting already open around the value (typed reading into a value).
+  explicit value_builder(reader& r, std::size_t depth = 0) : r_(r), outer_depth_(depth) {}
   ~value_builder() {
     for (std::size_t i = 0; i < size_; ++i) stack_[i].~value();
     ::operator delete(stack_);
@@ -215,61 +217,62 @@ class value_builder {
   /// Parses one value starting at the reader's position (which must not be whitespace) and
   /// leaves the reader just after it.
   value parse() {
-    struct frame {
-      std::size_t start;  // index in the value stack of the first element
-      bool is_object;
-    };
-    std::vector<frame> frames;
+    run<true>();
+    value result(std::move(stack_[0]));
+    stack_[0].~value();
+    size_ = 0;
+    return result;
+  }
+
+  /// Checks one value as parse() does and moves past it, building nothing.
+  void skip() { run<false>(); }
+
+ private:
+  struct frame {
+    std::size_t start;  // index in the value stack of the first element
+    bool is_object;
+  };
+
+  template <bool Build>
+  void run() {
+    frames_.clear();
     const std::size_t max_depth = r_.options().max_depth;
     for (;;) {
       // Parse one value, or open a container and loop to its first element.
       const char* p = r_.position();
       char c = p < r_.end() ? *p : '\0';
       if (c == '[' || c == '{') {
-        if (frames.size() >= max_depth) [[unlikely]]
+        if (outer_depth_ + frames_.size() >= max_depth) [[unlikely]]
           r_.fail(depth_message().c_str(), p);
         r_.advance(1);
         r_.skip_ws();
-        frames.push_back({size_, c == '{'});
-        if (c == '[') {
-          if (!r_.at_end() && *r_.position() == ']') {
-            r_.advance(1);
-            close(frames);
-          } else {
-            continue;
-          }
+        frames_.push_back({size_, c == '{'});
+        const char* q = r_.position();
+        if (q < r_.end() && *q == (c == '[' ? ']' : '}')) {
+          r_.advance(1);
+          close<Build>();
         } else {
-          if (!r_.at_end() && *r_.position() == '}') {
-            r_.advance(1);
-            close(frames);
-          } else {
-            read_key();
-            continue;
-          }
+          if (c == '{') read_key<Build>();
+          continue;
         }
       } else {
-        read_scalar(c, p);
+        read_scalar<Build>(c, p);
       }
       // After a value: a separator, a closing bracket, or the end of the document.
       for (;;) {
-        if (frames.empty()) {
-          value result(std::move(stack_[0]));
-          stack_[0].~value();
-          size_ = 0;
-          return result;
-        }
+        if (frames_.empty()) return;
         r_.skip_ws();
         const char* q = r_.position();
         char d = q < r_.end() ? *q : '\0';
         if (d == ',') {
           r_.advance(1);
           r_.skip_ws();
-          if (frames.back().is_object) read_key();
+          if (frames_.back().is_object) read_key<Build>();
           break;
         }
-        if (d == (frames.back().is_object ? '}' : ']')) {
+        if (d == (frames_.back().is_object ? '}' : ']')) {
           r_.advance(1);
-          close(frames);
+          close<Build>();
           continue;
         }
         r_.fail("Expecting ',' delimiter", q);
@@ -277,17 +280,18 @@ class value_builder {
     }
   }
 
- private:
   std::string depth_message() const {
     return "Nesting deeper than max_depth (" + std::to_string(r_.options().max_depth) + ")";
   }
 
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
+  template <bool Build>
   void read_key() {
     const char* p = r_.position();
-    if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
+    if (p == r_.end() || *p != '"')
+      r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
-    value_access::set_string(*push(), key);
+    if constexpr (Build) value_access::set_string(*push(), key);
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
@@ -295,45 +299,46 @@ class value_builder {
     r_.skip_ws();
   }
 
+  template <bool Build>
   void read_scalar(char c, const char* p) {
     switch (c) {
       case '"': {
         std::string_view s = r_.read_string(scratch_);
-        value_access::set_string(*push(), s);
+        if constexpr (Build) value_access::set_string(*push(), s);
         return;
       }
       case 'n':
         if (r_.match("null")) {
           r_.advance(4);
-          push();
+          if constexpr (Build) push();
           return;
         }
         break;
       case 't':
         if (r_.match("true")) {
           r_.advance(4);
-          *push() = value(true);
+          if constexpr (Build) *push() = value(true);
           return;
         }
         break;
       case 'f':
         if (r_.match("false")) {
           r_.advance(5);
-          *push() = value(false);
+          if constexpr (Build) *push() = value(false);
           return;
         }
         break;
       case 'N':
         if (r_.options().allow_nan && r_.match("NaN")) {
           r_.advance(3);
-          *push() = value(std::numeric_limits<double>::quiet_NaN());
+          if constexpr (Build) *push() = value(std::numeric_limits<double>::quiet_NaN());
           return;
         }
         break;
       case 'I':
         if (r_.options().allow_nan && r_.match("Infinity")) {
           r_.advance(8);
-          *push() = value(std::numeric_limits<double>::infinity());
+          if constexpr (Build) *push() = value(std::numeric_limits<double>::infinity());
           return;
         }
         break;
@@ -341,7 +346,7 @@ class value_builder {
         if (r_.match("-Infinity")) {
           if (!r_.options().allow_nan) break;
           r_.advance(9);
-          *push() = value(-std::numeric_limits<double>::infinity());
+          if constexpr (Build) *push() = value(-std::numeric_limits<double>::infinity());
           return;
         }
         [[fallthrough]];
@@ -349,22 +354,22 @@ class value_builder {
         number_scan n = scan_number(p, r_.end());
         if (n.end == p) break;
         r_.set_position(n.end);
-        value* v = push();
-        if (n.is_integer) {
-          bool is_unsigned;
-          std::int64_t i;
-          std::uint64_t u;
-          if (parse_int64(p, n.end, is_unsigned, i, u)) {
-            if (is_unsigned)
-              *v = value(u);
-            else
-              *v = value(i);
+        if constexpr (Build) {
+          value* v = push();
+          if (n.is_integer) {
+            bool is_unsigned;
+            std::int64_t i;
+            std::uint64_t u;
+            if (parse_int64(p, n.end, is_unsigned, i, u)) {
+              if (is_unsigned) *v = value(u);
+              else *v = value(i);
+            } else {
+              value_access::make_big_int(*v,
+                                         std::string_view(p, static_cast<std::size_t>(n.end - p)));
+            }
           } else {
-            value_access::make_big_int(*v,
-                                       std::string_view(p, static_cast<std::size_t>(n.end - p)));
+            *v = value(parse_float(p, n.end));
           }
-        } else {
-          *v = value(parse_float(p, n.end));
         }
         return;
       }
@@ -387,20 +392,22 @@ class value_builder {
   }
 
   // Closes the innermost container: its elements leave the stack for one exact-size block.
-  template <class Frames>
-  void close(Frames& frames) {
-    auto f = frames.back();
-    frames.pop_back();
-    std::size_t n = size_ - f.start;
-    value result;
-    if (f.is_object) {
-      n = dedupe(f.start, n / 2);
-      value_access::adopt_object(result, stack_ + f.start, n);
-    } else {
-      value_access::adopt_array(result, stack_ + f.start, n);
+  template <bool Build>
+  void close() {
+    frame f = frames_.back();
+    frames_.pop_back();
+    if constexpr (Build) {
+      std::size_t n = size_ - f.start;
+      value result;
+      if (f.is_object) {
+        n = dedupe(f.start, n / 2);
+        value_access::adopt_object(result, stack_ + f.start, n);
+      } else {
+        value_access::adopt_array(result, stack_ + f.start, n);
+      }
+      size_ = f.start;  // the elements now live in result
+      *push() = std::move(result);
     }
-    size_ = f.start;  // the elements now live in result
-    *push() = std::move(result);
   }
 
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position
@@ -464,8 +471,10 @@ class value_builder {
   }
 
   reader& r_;
+  std::size_t outer_depth_;
   value* stack_ = nullptr;
   std::size_t size_ = 0, capacity_ = 0;
+  std::vector<frame> frames_;
   std::string scratch_;
   std::vector<std::size_t> order_;
 };

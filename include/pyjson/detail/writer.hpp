@@ -123,25 +123,35 @@ class writer {
     out_ += '"';
   }
 
-  // Containers, as Python's _iterencode_list/_iterencode_dict lay them out.
+  // Containers, as Python's _iterencode_list/_iterencode_dict lay them out. The newline after
+  // the opening bracket waits for the first item, so an empty container comes out as [] or {}.
+  // item() goes before every element, key() before every member.
   void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
       throw value_error("maximum recursion depth exceeded while encoding a JSON " +
                         std::string(open == '[' ? "array" : "object"));
     out_ += open;
+    first_ = true;
+  }
+  void item() {
+    if (first_) {
+      first_ = false;
+    } else {
+      out_ += item_sep_;
+    }
     if (opt_.indent) newline();
   }
-  void next_item() {
-    out_ += item_sep_;
-    if (opt_.indent) newline();
+  void key(std::string_view k) {
+    item();
+    write_string(k);
+    out_ += key_sep_;
   }
   void end_container(char close) {
     --depth_;
-    if (opt_.indent) newline();
+    if (!first_ && opt_.indent) newline();
     out_ += close;
+    first_ = false;  // a container is an item of its parent, which has items now
   }
-  void empty_container(const char* text) { out_ += text; }
-  void key_separator() { out_ += key_sep_; }
   const dump_options& options() const noexcept { return opt_; }
 
  private:
@@ -199,40 +209,35 @@ class writer {
       case tag::short_string:
       case tag::long_string: write_string(va::str(v)); break;
       case tag::array: {
-        auto items = v.as_array();
-        if (items.empty()) return empty_container("[]");
         begin_container('[');
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (i) next_item();
-          write_value(items[i]);
+        for (const value& e : v.as_array()) {
+          item();
+          write_value(e);
         }
         end_container(']');
         break;
       }
       case tag::object: {
         auto members = v.items();
-        if (members.empty()) return empty_container("{}");
         begin_container('{');
-        if (opt_.sort_keys) {
+        if (opt_.sort_keys && members.size() > 1) {
           // Python sorts str keys by code point; UTF-8 byte order is the same order.
           std::vector<const member*> sorted;
           sorted.reserve(members.size());
           for (const member& m : members) sorted.push_back(&m);
-          std::stable_sort(sorted.begin(), sorted.end(),
-                           [](const member* a, const member* b) { return a->key() < b->key(); });
-          for (std::size_t i = 0; i < sorted.size(); ++i) write_member(i, *sorted[i]);
+          std::sort(sorted.begin(), sorted.end(),
+                    [](const member* a, const member* b) { return a->key() < b->key(); });
+          for (const member* m : sorted) write_member(*m);
         } else {
-          for (std::size_t i = 0; i < members.size(); ++i) write_member(i, members[i]);
+          for (const member& m : members) write_member(m);
         }
         end_container('}');
         break;
       }
     }
   }
-  void write_member(std::size_t i, const member& m) {
-    if (i) next_item();
-    write_string(m.key());
-    key_separator();
+  void write_member(const member& m) {
+    key(m.key());
     write_value(m.value());
   }
 
@@ -240,6 +245,7 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;
 };
