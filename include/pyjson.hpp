@@ -13,6 +13,9 @@
 #include "pyjson/detail/number.hpp"
 #include "pyjson/detail/reader.hpp"
 #include "pyjson/detail/writer.hpp"
+#include "pyjson/detail/reflect.hpp"
+#include "pyjson/traits.hpp"
+#include "pyjson/detail/builtin_traits.hpp"
 #include "pyjson/api.hpp"
 #include "pyjson/file.hpp"
 // clang-format on

@@ -190,6 +190,9 @@ struct load_options {
   /// Deeper nesting of arrays and objects is a decode_error at the offending bracket instead
   /// of unbounded memory or stack use. Python 3.11 stops near 996 levels (its recursion limit).
   std::size_t max_depth = default_max_depth;
+  /// Typed loads: object keys that match no field of the struct are skipped; when false they
+  /// are a type_error naming the key.
+  bool ignore_unknown_keys = true;
 };
 
 }  // namespace pyjson
@@ -1656,10 +1659,12 @@ class reader {
   std::size_t byte_base_;
 };
 
-/// Builds a pyjson::value from the reader's text without recursion.
+/// Builds a pyjson::value from the reader's text without recursion, or checks and skips one
+/// value without building anything (the same loop, so the grammar and its errors are one).
 class value_builder {
  public:
-  explicit value_builder(reader& r) : r_(r) {}
+  /// `depth` is the nesting already open around the value (typed reading into a value).
+  explicit value_builder(reader& r, std::size_t depth = 0) : r_(r), outer_depth_(depth) {}
   ~value_builder() {
     for (std::size_t i = 0; i < size_; ++i) stack_[i].~value();
     ::operator delete(stack_);
@@ -1670,61 +1675,62 @@ class value_builder {
   /// Parses one value starting at the reader's position (which must not be whitespace) and
   /// leaves the reader just after it.
   value parse() {
-    struct frame {
-      std::size_t start;  // index in the value stack of the first element
-      bool is_object;
-    };
-    std::vector<frame> frames;
+    run<true>();
+    value result(std::move(stack_[0]));
+    stack_[0].~value();
+    size_ = 0;
+    return result;
+  }
+
+  /// Checks one value as parse() does and moves past it, building nothing.
+  void skip() { run<false>(); }
+
+ private:
+  struct frame {
+    std::size_t start;  // index in the value stack of the first element
+    bool is_object;
+  };
+
+  template <bool Build>
+  void run() {
+    frames_.clear();
     const std::size_t max_depth = r_.options().max_depth;
     for (;;) {
       // Parse one value, or open a container and loop to its first element.
       const char* p = r_.position();
       char c = p < r_.end() ? *p : '\0';
       if (c == '[' || c == '{') {
-        if (frames.size() >= max_depth) [[unlikely]]
+        if (outer_depth_ + frames_.size() >= max_depth) [[unlikely]]
           r_.fail(depth_message().c_str(), p);
         r_.advance(1);
         r_.skip_ws();
-        frames.push_back({size_, c == '{'});
-        if (c == '[') {
-          if (!r_.at_end() && *r_.position() == ']') {
-            r_.advance(1);
-            close(frames);
-          } else {
-            continue;
-          }
+        frames_.push_back({size_, c == '{'});
+        const char* q = r_.position();
+        if (q < r_.end() && *q == (c == '[' ? ']' : '}')) {
+          r_.advance(1);
+          close<Build>();
         } else {
-          if (!r_.at_end() && *r_.position() == '}') {
-            r_.advance(1);
-            close(frames);
-          } else {
-            read_key();
-            continue;
-          }
+          if (c == '{') read_key<Build>();
+          continue;
         }
       } else {
-        read_scalar(c, p);
+        read_scalar<Build>(c, p);
       }
       // After a value: a separator, a closing bracket, or the end of the document.
       for (;;) {
-        if (frames.empty()) {
-          value result(std::move(stack_[0]));
-          stack_[0].~value();
-          size_ = 0;
-          return result;
-        }
+        if (frames_.empty()) return;
         r_.skip_ws();
         const char* q = r_.position();
         char d = q < r_.end() ? *q : '\0';
         if (d == ',') {
           r_.advance(1);
           r_.skip_ws();
-          if (frames.back().is_object) read_key();
+          if (frames_.back().is_object) read_key<Build>();
           break;
         }
-        if (d == (frames.back().is_object ? '}' : ']')) {
+        if (d == (frames_.back().is_object ? '}' : ']')) {
           r_.advance(1);
-          close(frames);
+          close<Build>();
           continue;
         }
         r_.fail("Expecting ',' delimiter", q);
@@ -1732,17 +1738,17 @@ class value_builder {
     }
   }
 
- private:
   std::string depth_message() const {
     return "Nesting deeper than max_depth (" + std::to_string(r_.options().max_depth) + ")";
   }
 
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
+  template <bool Build>
   void read_key() {
     const char* p = r_.position();
     if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
-    value_access::set_string(*push(), key);
+    if constexpr (Build) value_access::set_string(*push(), key);
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
@@ -1750,45 +1756,46 @@ class value_builder {
     r_.skip_ws();
   }
 
+  template <bool Build>
   void read_scalar(char c, const char* p) {
     switch (c) {
       case '"': {
         std::string_view s = r_.read_string(scratch_);
-        value_access::set_string(*push(), s);
+        if constexpr (Build) value_access::set_string(*push(), s);
         return;
       }
       case 'n':
         if (r_.match("null")) {
           r_.advance(4);
-          push();
+          if constexpr (Build) push();
           return;
         }
         break;
       case 't':
         if (r_.match("true")) {
           r_.advance(4);
-          *push() = value(true);
+          if constexpr (Build) *push() = value(true);
           return;
         }
         break;
       case 'f':
         if (r_.match("false")) {
           r_.advance(5);
-          *push() = value(false);
+          if constexpr (Build) *push() = value(false);
           return;
         }
         break;
       case 'N':
         if (r_.options().allow_nan && r_.match("NaN")) {
           r_.advance(3);
-          *push() = value(std::numeric_limits<double>::quiet_NaN());
+          if constexpr (Build) *push() = value(std::numeric_limits<double>::quiet_NaN());
           return;
         }
         break;
       case 'I':
         if (r_.options().allow_nan && r_.match("Infinity")) {
           r_.advance(8);
-          *push() = value(std::numeric_limits<double>::infinity());
+          if constexpr (Build) *push() = value(std::numeric_limits<double>::infinity());
           return;
         }
         break;
@@ -1796,7 +1803,7 @@ class value_builder {
         if (r_.match("-Infinity")) {
           if (!r_.options().allow_nan) break;
           r_.advance(9);
-          *push() = value(-std::numeric_limits<double>::infinity());
+          if constexpr (Build) *push() = value(-std::numeric_limits<double>::infinity());
           return;
         }
         [[fallthrough]];
@@ -1804,22 +1811,24 @@ class value_builder {
         number_scan n = scan_number(p, r_.end());
         if (n.end == p) break;
         r_.set_position(n.end);
-        value* v = push();
-        if (n.is_integer) {
-          bool is_unsigned;
-          std::int64_t i;
-          std::uint64_t u;
-          if (parse_int64(p, n.end, is_unsigned, i, u)) {
-            if (is_unsigned)
-              *v = value(u);
-            else
-              *v = value(i);
+        if constexpr (Build) {
+          value* v = push();
+          if (n.is_integer) {
+            bool is_unsigned;
+            std::int64_t i;
+            std::uint64_t u;
+            if (parse_int64(p, n.end, is_unsigned, i, u)) {
+              if (is_unsigned)
+                *v = value(u);
+              else
+                *v = value(i);
+            } else {
+              value_access::make_big_int(*v,
+                                         std::string_view(p, static_cast<std::size_t>(n.end - p)));
+            }
           } else {
-            value_access::make_big_int(*v,
-                                       std::string_view(p, static_cast<std::size_t>(n.end - p)));
+            *v = value(parse_float(p, n.end));
           }
-        } else {
-          *v = value(parse_float(p, n.end));
         }
         return;
       }
@@ -1842,20 +1851,22 @@ class value_builder {
   }
 
   // Closes the innermost container: its elements leave the stack for one exact-size block.
-  template <class Frames>
-  void close(Frames& frames) {
-    auto f = frames.back();
-    frames.pop_back();
-    std::size_t n = size_ - f.start;
-    value result;
-    if (f.is_object) {
-      n = dedupe(f.start, n / 2);
-      value_access::adopt_object(result, stack_ + f.start, n);
-    } else {
-      value_access::adopt_array(result, stack_ + f.start, n);
+  template <bool Build>
+  void close() {
+    frame f = frames_.back();
+    frames_.pop_back();
+    if constexpr (Build) {
+      std::size_t n = size_ - f.start;
+      value result;
+      if (f.is_object) {
+        n = dedupe(f.start, n / 2);
+        value_access::adopt_object(result, stack_ + f.start, n);
+      } else {
+        value_access::adopt_array(result, stack_ + f.start, n);
+      }
+      size_ = f.start;  // the elements now live in result
+      *push() = std::move(result);
     }
-    size_ = f.start;  // the elements now live in result
-    *push() = std::move(result);
   }
 
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position
@@ -1919,8 +1930,10 @@ class value_builder {
   }
 
   reader& r_;
+  std::size_t outer_depth_;
   value* stack_ = nullptr;
   std::size_t size_ = 0, capacity_ = 0;
+  std::vector<frame> frames_;
   std::string scratch_;
   std::vector<std::size_t> order_;
 };
@@ -2045,25 +2058,35 @@ class writer {
     out_ += '"';
   }
 
-  // Containers, as Python's _iterencode_list/_iterencode_dict lay them out.
+  // Containers, as Python's _iterencode_list/_iterencode_dict lay them out. The newline after
+  // the opening bracket waits for the first item, so an empty container comes out as [] or {}.
+  // item() goes before every element, key() before every member.
   void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
       throw value_error("maximum recursion depth exceeded while encoding a JSON " +
                         std::string(open == '[' ? "array" : "object"));
     out_ += open;
+    first_ = true;
+  }
+  void item() {
+    if (first_) {
+      first_ = false;
+    } else {
+      out_ += item_sep_;
+    }
     if (opt_.indent) newline();
   }
-  void next_item() {
-    out_ += item_sep_;
-    if (opt_.indent) newline();
+  void key(std::string_view k) {
+    item();
+    write_string(k);
+    out_ += key_sep_;
   }
   void end_container(char close) {
     --depth_;
-    if (opt_.indent) newline();
+    if (!first_ && opt_.indent) newline();
     out_ += close;
+    first_ = false;  // a container is an item of its parent, which has items now
   }
-  void empty_container(const char* text) { out_ += text; }
-  void key_separator() { out_ += key_sep_; }
   const dump_options& options() const noexcept { return opt_; }
 
  private:
@@ -2121,40 +2144,35 @@ class writer {
       case tag::short_string:
       case tag::long_string: write_string(va::str(v)); break;
       case tag::array: {
-        auto items = v.as_array();
-        if (items.empty()) return empty_container("[]");
         begin_container('[');
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (i) next_item();
-          write_value(items[i]);
+        for (const value& e : v.as_array()) {
+          item();
+          write_value(e);
         }
         end_container(']');
         break;
       }
       case tag::object: {
         auto members = v.items();
-        if (members.empty()) return empty_container("{}");
         begin_container('{');
-        if (opt_.sort_keys) {
+        if (opt_.sort_keys && members.size() > 1) {
           // Python sorts str keys by code point; UTF-8 byte order is the same order.
           std::vector<const member*> sorted;
           sorted.reserve(members.size());
           for (const member& m : members) sorted.push_back(&m);
-          std::stable_sort(sorted.begin(), sorted.end(),
-                           [](const member* a, const member* b) { return a->key() < b->key(); });
-          for (std::size_t i = 0; i < sorted.size(); ++i) write_member(i, *sorted[i]);
+          std::sort(sorted.begin(), sorted.end(),
+                    [](const member* a, const member* b) { return a->key() < b->key(); });
+          for (const member* m : sorted) write_member(*m);
         } else {
-          for (std::size_t i = 0; i < members.size(); ++i) write_member(i, members[i]);
+          for (const member& m : members) write_member(m);
         }
         end_container('}');
         break;
       }
     }
   }
-  void write_member(std::size_t i, const member& m) {
-    if (i) next_item();
-    write_string(m.key());
-    key_separator();
+  void write_member(const member& m) {
+    key(m.key());
     write_value(m.value());
   }
 
@@ -2162,11 +2180,1570 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;
 };
 
 }  // namespace pyjson::detail
+// Reflection: the fields of a plain aggregate (count, references, names) and the names of
+// enumerators, read at compile time with no macro and no annotation.
+// SPDX-License-Identifier: MIT
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace pyjson::detail {
+
+/// How many fields an aggregate may have for its names to be read automatically.
+inline constexpr std::size_t max_reflected_fields = 48;
+
+// Converts to anything: T{any_field{}, ...} compiles exactly when T has at least that many
+// fields (C++20 aggregate initialization), which counts them.
+struct any_field {
+  template <class U>
+  operator U() const;
+};
+
+template <class T, std::size_t... I>
+constexpr bool constructible_with(std::index_sequence<I...>) {
+  return requires { T{(void(I), any_field{})...}; };
+}
+
+template <class T, std::size_t N = 0>
+constexpr std::size_t count_fields() {
+  if constexpr (N > max_reflected_fields) {
+    return N;
+  } else if constexpr (constructible_with<T>(std::make_index_sequence<N + 1>{})) {
+    return count_fields<T, N + 1>();
+  } else {
+    return N;
+  }
+}
+
+/// The number of fields of aggregate T. C arrays as fields and base classes are not supported
+/// (brace elision would count array elements): map such types with traits<T>::fields.
+template <class T>
+inline constexpr std::size_t field_count = count_fields<T>();
+
+/// A tuple of references to the fields of t, in declaration order (structured bindings).
+template <std::size_t N, class T>
+constexpr auto tie_fields(T& t) {
+  if constexpr (N == 1) {
+    auto& [f0] = t;
+    return std::tie(f0);
+  } else if constexpr (N == 2) {
+    auto& [f0, f1] = t;
+    return std::tie(f0, f1);
+  } else if constexpr (N == 3) {
+    auto& [f0, f1, f2] = t;
+    return std::tie(f0, f1, f2);
+  } else if constexpr (N == 4) {
+    auto& [f0, f1, f2, f3] = t;
+    return std::tie(f0, f1, f2, f3);
+  } else if constexpr (N == 5) {
+    auto& [f0, f1, f2, f3, f4] = t;
+    return std::tie(f0, f1, f2, f3, f4);
+  } else if constexpr (N == 6) {
+    auto& [f0, f1, f2, f3, f4, f5] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5);
+  } else if constexpr (N == 7) {
+    auto& [f0, f1, f2, f3, f4, f5, f6] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6);
+  } else if constexpr (N == 8) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7);
+  } else if constexpr (N == 9) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8);
+  } else if constexpr (N == 10) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+  } else if constexpr (N == 11) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10);
+  } else if constexpr (N == 12) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
+  } else if constexpr (N == 13) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12);
+  } else if constexpr (N == 14) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13);
+  } else if constexpr (N == 15) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14);
+  } else if constexpr (N == 16) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15);
+  } else if constexpr (N == 17) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16);
+  } else if constexpr (N == 18) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17);
+  } else if constexpr (N == 19) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18);
+  } else if constexpr (N == 20) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18,
+           f19] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19);
+  } else if constexpr (N == 21) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20);
+  } else if constexpr (N == 22) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21);
+  } else if constexpr (N == 23) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22);
+  } else if constexpr (N == 24) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23);
+  } else if constexpr (N == 25) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24);
+  } else if constexpr (N == 26) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25);
+  } else if constexpr (N == 27) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26);
+  } else if constexpr (N == 28) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27);
+  } else if constexpr (N == 29) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28);
+  } else if constexpr (N == 30) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29);
+  } else if constexpr (N == 31) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30);
+  } else if constexpr (N == 32) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31);
+  } else if constexpr (N == 33) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32);
+  } else if constexpr (N == 34) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33);
+  } else if constexpr (N == 35) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34);
+  } else if constexpr (N == 36) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35);
+  } else if constexpr (N == 37) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36);
+  } else if constexpr (N == 38) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36,
+           f37] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37);
+  } else if constexpr (N == 39) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38);
+  } else if constexpr (N == 40) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39);
+  } else if constexpr (N == 41) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40);
+  } else if constexpr (N == 42) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41);
+  } else if constexpr (N == 43) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42);
+  } else if constexpr (N == 44) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42, f43] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42, f43);
+  } else if constexpr (N == 45) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42, f43, f44] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42, f43, f44);
+  } else if constexpr (N == 46) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42, f43, f44, f45] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42, f43, f44, f45);
+  } else if constexpr (N == 47) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42, f43, f44, f45, f46] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42, f43, f44, f45, f46);
+  } else if constexpr (N == 48) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19,
+           f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33, f34, f35, f36, f37,
+           f38, f39, f40, f41, f42, f43, f44, f45, f46, f47] = t;
+    return std::tie(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31, f32, f33,
+                    f34, f35, f36, f37, f38, f39, f40, f41, f42, f43, f44, f45, f46, f47);
+  } else {
+    static_assert(
+        N <= max_reflected_fields,
+        "pyjson reflects aggregates of up to 48 fields: map larger ones with traits<T>::fields");
+    return std::tie();
+  }
+}
+
+template <class T>
+constexpr auto tie_fields(T& t) {
+  return tie_fields<field_count<std::remove_cv_t<T>>>(t);
+}
+
+// Field names: the compiler's own spelling of a pointer to the field, taken from
+// __PRETTY_FUNCTION__ (the approach Boost.PFR uses). The pointer refers to a field of an object
+// that is declared but never defined: it is only named, never read.
+template <class T>
+struct fake_holder {
+  T value;
+};
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"
+#endif
+template <class T>
+extern const fake_holder<T> fake_object;
+
+template <class P>
+struct pointer_box {  // clang 14 takes a pointer to a subobject only wrapped in a class
+  const P* p;
+};
+
+template <auto Box>
+consteval std::string_view spelled_pointer() {
+  return __PRETTY_FUNCTION__;
+}
+
+constexpr bool is_ident(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The last identifier before the closing brace of the wrapped pointer:
+//   g++:     ...{(& pyjson::detail::fake_object<user>.pyjson::...::value.user::email)}; ...]
+//   clang++: ...[Box = {&fake_object.value.email}]
+consteval std::string_view last_identifier_before_brace(std::string_view s) {
+  std::size_t end = s.rfind('}');
+  while (end > 0 && !is_ident(s[end - 1])) --end;
+  std::size_t begin = end;
+  while (begin > 0 && is_ident(s[begin - 1])) --begin;
+  return s.substr(begin, end - begin);
+}
+
+template <class T, std::size_t I>
+consteval std::string_view field_name() {
+  constexpr auto& field = std::get<I>(tie_fields(fake_object<T>.value));
+  using F = std::remove_cvref_t<decltype(field)>;
+  return last_identifier_before_brace(spelled_pointer<pointer_box<F>{&field}>());
+}
+
+template <class T, std::size_t... I>
+consteval std::array<std::string_view, sizeof...(I)> field_names_impl(std::index_sequence<I...>) {
+  return {field_name<T, I>()...};
+}
+
+/// The names of T's fields in declaration order.
+template <class T>
+inline constexpr auto field_names = field_names_impl<T>(std::make_index_sequence<field_count<T>>{});
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+
+// Enumerator names, from the compiler's spelling of an enum constant: a valid enumerator is
+// spelled by its name (`color::green`), any other value as a cast (`(color)7`).
+template <auto V>
+consteval std::string_view spelled_constant() {
+  return __PRETTY_FUNCTION__;
+}
+
+template <auto V>
+consteval std::string_view enumerator_name() {
+  std::string_view s = spelled_constant<V>();
+#if defined(__clang__)
+  std::size_t end = s.rfind(']');
+#else
+  std::size_t end = s.find(';', s.find("V = "));
+  if (end == std::string_view::npos) end = s.rfind(']');
+#endif
+  std::size_t begin = end;
+  while (begin > 0 && is_ident(s[begin - 1])) --begin;
+  if (begin == end || (s[begin] >= '0' && s[begin] <= '9') || s[begin - 1] == ')') return {};
+  return s.substr(begin, end - begin);
+}
+
+/// The range of underlying values searched for enumerator names.
+inline constexpr int enum_search_min = -128;
+inline constexpr int enum_search_max = 255;
+
+template <class E>
+struct enum_entry {
+  E value;
+  std::string_view name;
+};
+
+template <class E, int... I>
+consteval auto enum_table_impl(std::integer_sequence<int, I...>) {
+  constexpr std::array<std::string_view, sizeof...(I)> all = {
+      enumerator_name<static_cast<E>(I + enum_search_min)>()...};
+  constexpr std::size_t n = [&] {
+    std::size_t k = 0;
+    for (auto name : all) k += !name.empty();
+    return k;
+  }();
+  std::array<enum_entry<E>, n> out{};
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (!all[i].empty()) out[k++] = {static_cast<E>(static_cast<int>(i) + enum_search_min), all[i]};
+  return out;
+}
+
+/// The named enumerators of E whose values lie in [enum_search_min, enum_search_max].
+template <class E>
+inline constexpr auto enum_table =
+    enum_table_impl<E>(std::make_integer_sequence<int, enum_search_max - enum_search_min + 1>{});
+
+}  // namespace pyjson::detail
+// Traits: pyjson::traits<T>, the one place where a C++ type meets JSON, for both directions;
+// the typed writer and reader that traits work with; and the diagnostic for unmapped types.
+// SPDX-License-Identifier: MIT
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+
+namespace pyjson {
+
+class writer;
+class reader;
+
+/// The customization point: how T is written as JSON and read back. The primary template
+/// holds the built-in mappings (see the README's type mapping table). Specialize it for your
+/// own types in one of three ways:
+///
+///     // 1. A list of fields, for any class (private members need a friend declaration):
+///     template <> struct pyjson::traits<point> {
+///       static constexpr auto fields = pyjson::fields("x", &point::x, "y", &point::y);
+///     };
+///     // 2. An aggregate with a field renamed or skipped:
+///     template <> struct pyjson::traits<user> {
+///       static constexpr auto fields = pyjson::aggregate_fields<user>().rename("zip_code", "zip");
+///     };
+///     // 3. Full control, both directions:
+///     template <> struct pyjson::traits<celsius> {
+///       static void write(pyjson::writer& w, const celsius& c) { w.write(c.degrees); }
+///       static void read(pyjson::reader& r, celsius& c) { r.read(c.degrees); }
+///     };
+///
+/// and, for an enum written as its enumerator names instead of its value:
+///
+///     template <> struct pyjson::traits<color> { static constexpr bool enum_as_string = true; };
+template <class T>
+struct traits {};
+
+namespace detail {
+
+// A type mismatch found while reading: unwinds to loads<T>, which adds the position and turns
+// it into pyjson::type_error. Each container on the way prepends its part of the path.
+struct typed_failure {
+  std::string path;     // "$" is prepended at the top: ".addresses[0].zip"
+  std::string message;  // "expected int32, found string"
+  const char* at;       // where in the text
+};
+
+template <class T>
+void write_any(pyjson::writer& w, const T& v);
+template <class T>
+void read_any(pyjson::reader& r, T& v);
+
+// The first line of the error for a type without a mapping names the type: this template is
+// declared and never defined (fmt's type_is_unformattable_for idea).
+template <class T>
+struct type_has_no_json_mapping;
+
+template <class T>
+constexpr std::string_view type_name_of() {
+  std::string_view s = __PRETTY_FUNCTION__;
+#if defined(__clang__)
+  std::size_t b = s.find("T = ") + 4, e = s.rfind(']');
+#else
+  std::size_t b = s.find("T = ") + 4, e = s.find(';', b);
+  if (e == std::string_view::npos) e = s.rfind(']');
+#endif
+  return s.substr(b, e - b);
+}
+
+// A key written as an object key: JSON paths use .name when it is an identifier, else ["key"].
+inline std::string path_segment(std::string_view key) {
+  bool ident = !key.empty() && !is_digit(key[0]);
+  for (char c : key) ident = ident && is_ident(c);
+  if (ident) return "." + std::string(key);
+  std::string out = "[\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"]";
+}
+
+}  // namespace detail
+
+/// The typed writer that traits<T>::write receives. It appends to one buffer with every
+/// dump_options field honoured (indent, separators, ensure_ascii, allow_nan, sort_keys).
+///
+///     static void write(pyjson::writer& w, const point& p) {
+///       w.begin_object();
+///       w.member("x", p.x);
+///       w.member("y", p.y);
+///       w.end_object();
+///     }
+class writer {
+ public:
+  writer(std::string& out, const dump_options& opt, bool streaming = false)
+      : impl_(out, opt, streaming) {}
+
+  /// Any mapped value (goes through traits<T>).
+  template <class T>
+  void write(const T& v) {
+    detail::write_any(*this, v);
+  }
+  void write_null() { impl_.write_null(); }
+  void write_bool(bool b) { impl_.write_bool(b); }
+  template <std::integral I>
+  void write_int(I n) {
+    impl_.write_int(n);
+  }
+  void write_float(double d) { impl_.write_float(d); }
+  void write_string(std::string_view s) { impl_.write_string(s); }
+  /// A pyjson::value, as dumps(v) writes it.
+  void write_value(const value& v) { impl_.write(v); }
+
+  void begin_array() { impl_.begin_container('['); }
+  /// One element of an array: item() then write(v).
+  template <class T>
+  void element(const T& v) {
+    impl_.item();
+    write(v);
+  }
+  /// Announces the next element of an array, for elements written piece by piece.
+  void item() { impl_.item(); }
+  void end_array() { impl_.end_container(']'); }
+
+  void begin_object() { impl_.begin_container('{'); }
+  /// One member of an object: key(k) then write(v).
+  template <class T>
+  void member(std::string_view k, const T& v) {
+    impl_.key(k);
+    write(v);
+  }
+  /// Writes the key of the next member; its value follows with write().
+  void key(std::string_view k) { impl_.key(k); }
+  void end_object() { impl_.end_container('}'); }
+
+  const dump_options& options() const noexcept { return impl_.options(); }
+  /// Raises errors that Python raises only once the text is complete (see detail::writer).
+  void finish() { impl_.finish(); }
+
+ private:
+  detail::writer impl_;
+};
+
+/// The typed reader that traits<T>::read receives: pulls values from the text, straight into
+/// C++ objects, with Python's syntax errors and type errors that name the JSON path.
+///
+///     static void read(pyjson::reader& r, point& p) {
+///       r.read_object([&](std::string_view key) {
+///         if (key == "x") r.read(p.x);
+///         else if (key == "y") r.read(p.y);
+///         else r.skip();
+///       });
+///     }
+class reader {
+ public:
+  explicit reader(detail::reader& tok) : tok_(tok) {}
+
+  /// Any mapped value (goes through traits<T>).
+  template <class T>
+  void read(T& out) {
+    detail::read_any(*this, out);
+  }
+
+  /// The kind of the next value, without consuming it.
+  pyjson::kind peek() {
+    const char* p = start();
+    switch (*p) {
+      case 'n': return pyjson::kind::null;
+      case 't':
+      case 'f': return pyjson::kind::boolean;
+      case '"': return pyjson::kind::string;
+      case '[': return pyjson::kind::array;
+      case '{': return pyjson::kind::object;
+      case 'N':
+      case 'I': return pyjson::kind::floating;
+      default: {
+        if (tok_.match("-Infinity")) return pyjson::kind::floating;
+        detail::number_scan n = detail::scan_number(p, tok_.end());
+        if (n.end == p) tok_.fail("Expecting value", p);
+        return n.is_integer ? pyjson::kind::integer : pyjson::kind::floating;
+      }
+    }
+  }
+
+  void read_null() {
+    const char* p = start();
+    if (!tok_.match("null")) mismatch("null", p);
+    tok_.advance(4);
+  }
+  bool read_bool() {
+    const char* p = start();
+    if (tok_.match("true")) {
+      tok_.advance(4);
+      return true;
+    }
+    if (tok_.match("false")) {
+      tok_.advance(5);
+      return false;
+    }
+    mismatch("bool", p);
+  }
+
+  /// An integer into I, range checked: 300 into int8_t is a type_error, never a wrap.
+  template <std::integral I>
+  I read_int() {
+    const char* p = start();
+    detail::number_scan n = detail::scan_number(p, tok_.end());
+    if (n.end == p || !n.is_integer) mismatch(int_name<I>(), p);
+    bool is_unsigned;
+    std::int64_t i = 0;
+    std::uint64_t u = 0;
+    bool fits = detail::parse_int64(p, n.end, is_unsigned, i, u);
+    if (!fits || (is_unsigned ? !std::in_range<I>(u) : !std::in_range<I>(i)))
+      mismatch(int_name<I>(), p);
+    tok_.set_position(n.end);
+    return is_unsigned ? static_cast<I>(u) : static_cast<I>(i);
+  }
+
+  /// A number (integer or float, or NaN/Infinity when allowed) as a double, exactly rounded.
+  double read_float() {
+    const char* p = start();
+    if (tok_.options().allow_nan) {
+      if (tok_.match("NaN")) return tok_.advance(3), std::numeric_limits<double>::quiet_NaN();
+      if (tok_.match("Infinity")) return tok_.advance(8), std::numeric_limits<double>::infinity();
+      if (tok_.match("-Infinity")) return tok_.advance(9), -std::numeric_limits<double>::infinity();
+    }
+    detail::number_scan n = detail::scan_number(p, tok_.end());
+    if (n.end == p) mismatch("float", p);
+    tok_.set_position(n.end);
+    return detail::parse_float(p, n.end);
+  }
+
+  /// A string. The view is valid until the next read.
+  std::string_view read_string() {
+    const char* p = start();
+    if (*p != '"') mismatch("string", p);
+    return tok_.read_string(scratch_);
+  }
+
+  /// An array: calls each() once per element; each() must read (or skip) the element.
+  template <class F>
+  void read_array(F&& each) {
+    const char* p = start();
+    if (*p != '[') mismatch("array", p);
+    enter(p);
+    tok_.advance(1);
+    tok_.skip_ws();
+    std::size_t index = 0;
+    if (!tok_.at_end() && *tok_.position() == ']') {
+      tok_.advance(1);
+    } else {
+      for (;; ++index) {
+        try {
+          each();
+        } catch (detail::typed_failure& f) {
+          f.path.insert(0, "[" + std::to_string(index) + "]");
+          throw;
+        }
+        tok_.skip_ws();
+        const char* q = tok_.position();
+        if (q < tok_.end() && *q == ',') {
+          tok_.advance(1);
+          continue;
+        }
+        if (q < tok_.end() && *q == ']') {
+          tok_.advance(1);
+          break;
+        }
+        tok_.fail("Expecting ',' delimiter", q);
+      }
+    }
+    --depth_;
+  }
+
+  /// An object: calls each(key) once per member; each() must read (or skip) the value. The key
+  /// is valid until the value is read. Returns where the closing brace was.
+  template <class F>
+  const char* read_object(F&& each) {
+    const char* p = start();
+    if (*p != '{') mismatch("object", p);
+    enter(p);
+    tok_.advance(1);
+    tok_.skip_ws();
+    const char* close = tok_.position();
+    if (!tok_.at_end() && *close == '}') {
+      tok_.advance(1);
+      --depth_;
+      return close;
+    }
+    for (;;) {
+      const char* q = tok_.position();
+      if (q == tok_.end() || *q != '"')
+        tok_.fail("Expecting property name enclosed in double quotes", q);
+      key_at_ = q;
+      std::string_view key = tok_.read_string(key_scratch_);
+      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
+      if (key.data() == key_scratch_.data()) {
+        owned = key;
+        key = owned;
+      }
+      tok_.skip_ws();
+      const char* colon = tok_.position();
+      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      tok_.advance(1);
+      try {
+        each(key);
+      } catch (detail::typed_failure& f) {
+        f.path.insert(0, detail::path_segment(key));
+        throw;
+      }
+      tok_.skip_ws();
+      const char* d = tok_.position();
+      if (d < tok_.end() && *d == ',') {
+        tok_.advance(1);
+        tok_.skip_ws();
+        continue;
+      }
+      if (d < tok_.end() && *d == '}') {
+        tok_.advance(1);
+        --depth_;
+        return d;
+      }
+      tok_.fail("Expecting ',' delimiter", d);
+    }
+  }
+
+  /// Checks the next value and moves past it without building anything.
+  void skip() {
+    start();
+    detail::value_builder(tok_, depth_).skip();
+  }
+
+  /// The next value as a pyjson::value.
+  value read_value() {
+    start();
+    return detail::value_builder(tok_, depth_).parse();
+  }
+
+  /// Raises a type error at the next value: "expected <expected>, found <what is there>".
+  [[noreturn]] void fail(std::string_view expected) { mismatch(expected, start()); }
+  /// Raises a type error with this message at `at` (a position in the text).
+  [[noreturn]] void fail_at(std::string message, const char* at) {
+    throw detail::typed_failure{"", std::move(message), at};
+  }
+
+  const load_options& options() const noexcept { return tok_.options(); }
+  /// Where the next read starts (after whitespace); a position to give back to rewind().
+  const char* position() { return start(); }
+  /// Goes back to a position taken from position(): a failed attempt can be retried.
+  void rewind(const char* p) noexcept { tok_.set_position(p); }
+  /// Where the key of the member being read starts.
+  const char* key_position() const noexcept { return key_at_; }
+
+  /// "found ..." for the value at p: its JSON type, with the literal for numbers.
+  std::string describe(const char* p) {
+    switch (*p) {
+      case 'n': return "null";
+      case 't':
+      case 'f': return "bool";
+      case '"': return "string";
+      case '[': return "array";
+      case '{': return "object";
+      case 'N':
+      case 'I': return "float";
+      default: {
+        detail::number_scan n = detail::scan_number(p, tok_.end());
+        std::string_view text(p, static_cast<std::size_t>(n.end - p));
+        if (text.size() > 40) text = text.substr(0, 40);
+        std::string s = (n.is_integer ? "int " : "float ") + std::string(text);
+        if (static_cast<std::size_t>(n.end - p) > 40) s += "...";
+        return s;
+      }
+    }
+  }
+
+ private:
+  // Skips whitespace and returns the start of the next value; decode_error when there is none.
+  const char* start() {
+    tok_.skip_ws();
+    if (tok_.at_end()) tok_.fail("Expecting value", tok_.position());
+    return tok_.position();
+  }
+  void enter(const char* p) {
+    if (++depth_ > tok_.options().max_depth) [[unlikely]]
+      tok_.fail(("Nesting deeper than max_depth (" + std::to_string(tok_.options().max_depth) + ")")
+                    .c_str(),
+                p);
+  }
+  [[noreturn]] void mismatch(std::string_view expected, const char* p) {
+    // A value that is not even JSON is a syntax error, reported as Python reports it.
+    char c = *p;
+    bool starts_value = c == 'n' || c == 't' || c == 'f' || c == '"' || c == '[' || c == '{' ||
+                        c == 'N' || c == 'I' || c == '-' || detail::is_digit(c);
+    if (!starts_value) tok_.fail("Expecting value", p);
+    throw detail::typed_failure{"", "expected " + std::string(expected) + ", found " + describe(p),
+                                p};
+  }
+  template <class I>
+  static std::string int_name() {
+    return (std::is_signed_v<I> ? "int" : "uint") + std::to_string(sizeof(I) * 8);
+  }
+
+  detail::reader& tok_;
+  std::string scratch_, key_scratch_;
+  std::size_t depth_ = 0;
+  const char* key_at_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Field lists: the declarative form of traits<T>.
+
+namespace detail {
+
+template <class Class, class M>
+constexpr Class class_of(M Class::*);
+
+// Fields named by member pointers: fields("x", &point::x, "y", &point::y).
+template <class Class, class... Members>
+struct member_fields {
+  static constexpr std::size_t size = sizeof...(Members);
+  std::array<std::string_view, size> names;
+  std::tuple<Members...> members;
+  std::array<bool, size> skipped{};
+
+  template <std::size_t I, class T>
+  static constexpr auto& get(const member_fields& self, T& obj) {
+    return obj.*std::get<I>(self.members);
+  }
+};
+
+// The fields of an aggregate, named from the declaration, with renames and skips applied.
+template <class T>
+struct aggregate_field_list {
+  static constexpr std::size_t size = field_count<T>;
+  std::array<std::string_view, size> names = field_names<T>;
+  std::array<bool, size> skipped{};
+
+  template <std::size_t I, class U>
+  static constexpr auto& get(const aggregate_field_list&, U& obj) {
+    return std::get<I>(tie_fields(obj));
+  }
+
+  /// The JSON key of field `from` becomes `to`.
+  consteval aggregate_field_list rename(std::string_view from, std::string_view to) const {
+    aggregate_field_list out = *this;
+    out.names[index_of(from)] = to;
+    return out;
+  }
+  /// Field `name` is neither written nor read.
+  consteval aggregate_field_list skip(std::string_view name) const {
+    aggregate_field_list out = *this;
+    out.skipped[index_of(name)] = true;
+    return out;
+  }
+
+ private:
+  consteval std::size_t index_of(std::string_view name) const {
+    for (std::size_t i = 0; i < size; ++i)
+      if (field_names<T>[i] == name) return i;
+    throw "pyjson: no field of that name in this aggregate";  // a compile-time error
+  }
+};
+
+template <class... Args, std::size_t... I>
+constexpr auto make_member_fields(std::tuple<Args...> args, std::index_sequence<I...>) {
+  using first_member = std::tuple_element_t<1, std::tuple<Args...>>;
+  using cls = decltype(class_of(std::declval<first_member>()));
+  using result = member_fields<cls, std::tuple_element_t<2 * I + 1, std::tuple<Args...>>...>;
+  return result{{std::string_view(std::get<2 * I>(args))...}, {std::get<2 * I + 1>(args)...}, {}};
+}
+
+}  // namespace detail
+
+/// Declares the JSON fields of a class: key, member pointer, key, member pointer, ...
+///
+///     static constexpr auto fields = pyjson::fields("x", &point::x, "y", &point::y);
+template <class... Args>
+constexpr auto fields(Args... args) {
+  static_assert(sizeof...(Args) % 2 == 0 && sizeof...(Args) > 0,
+                "pyjson::fields takes pairs: \"key\", &type::member, ...");
+  return detail::make_member_fields(std::tuple<Args...>(args...),
+                                    std::make_index_sequence<sizeof...(Args) / 2>{});
+}
+
+/// The fields of aggregate T as pyjson finds them (names from the declaration), ready for
+/// .rename("field", "key") and .skip("field").
+template <class T>
+consteval detail::aggregate_field_list<T> aggregate_fields() {
+  return {};
+}
+
+}  // namespace pyjson
+// Built-in traits: one mapping per category of C++ type (DESIGN.md §2), chosen by one ordered
+// table, and the dispatch that lets a user's traits<T> specialization win over all of them.
+// SPDX-License-Identifier: MIT
+
+#include <algorithm>
+#include <array>
+#include <bitset>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <forward_list>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+
+namespace pyjson {
+namespace detail {
+
+// --- the category table, in order: the first that matches wins ---------------------------
+
+enum class category {
+  value,
+  null,
+  boolean,
+  integer,
+  floating,
+  string,
+  optional,
+  variant,
+  map,
+  sequence,
+  tuple,
+  enumeration,
+  aggregate,
+  none
+};
+
+template <class T>
+struct is_optional_like : std::false_type {};
+template <class U>
+struct is_optional_like<std::optional<U>> : std::true_type {};
+template <class U, class D>
+struct is_optional_like<std::unique_ptr<U, D>> : std::true_type {};
+template <class U>
+struct is_optional_like<std::shared_ptr<U>> : std::true_type {};
+
+template <class T>
+struct is_variant : std::false_type {};
+template <class... U>
+struct is_variant<std::variant<U...>> : std::true_type {};
+
+template <class T>
+concept string_like = std::same_as<T, std::string> || std::same_as<T, std::string_view> ||
+    std::same_as<T, const char*> || std::same_as<T, char*> ||
+    (std::is_array_v<T>&& std::same_as<std::remove_cv_t<std::remove_extent_t<T>>, char>);
+
+template <class T>
+concept map_like = requires(const T& t) {
+  typename T::key_type;
+  typename T::mapped_type;
+  t.begin();
+  t.end();
+};
+
+template <class T>
+concept range_like = requires(const T& t) {
+  std::begin(t);
+  std::end(t);
+};
+
+template <class T>
+concept tuple_like = requires {
+  std::tuple_size<T>::value;
+};
+
+template <class T>
+constexpr category category_of() {
+  if constexpr (std::same_as<T, value>)
+    return category::value;
+  else if constexpr (std::same_as<T, std::nullptr_t> || std::same_as<T, std::monostate>)
+    return category::null;
+  else if constexpr (std::same_as<T, bool>)
+    return category::boolean;
+  else if constexpr (std::integral<T>)
+    return category::integer;
+  else if constexpr (std::floating_point<T>)
+    return category::floating;
+  else if constexpr (string_like<T>)
+    return category::string;
+  else if constexpr (is_optional_like<T>::value)
+    return category::optional;
+  else if constexpr (is_variant<T>::value)
+    return category::variant;
+  else if constexpr (map_like<T>)
+    return category::map;
+  else if constexpr (range_like<T>)
+    return category::sequence;
+  else if constexpr (tuple_like<T>)
+    return category::tuple;
+  else if constexpr (std::is_enum_v<T>)
+    return category::enumeration;
+  else if constexpr (std::is_aggregate_v<T> && std::is_class_v<T>)
+    return category::aggregate;
+  else
+    return category::none;
+}
+
+// --- how a traits<T> specialization speaks -----------------------------------------------
+
+template <class T>
+concept has_custom_write = requires(pyjson::writer& w, const T& v) {
+  traits<T>::write(w, v);
+};
+template <class T>
+concept has_custom_read = requires(pyjson::reader& r, T& v) {
+  traits<T>::read(r, v);
+};
+template <class T>
+concept has_fields = requires {
+  traits<T>::fields;
+};
+template <class T>
+concept enum_by_name = std::is_enum_v<T> && requires {
+  requires traits<T>::enum_as_string;
+};
+
+template <class T>
+[[noreturn]] void no_mapping() {
+  type_has_no_json_mapping<T> this_type_has_no_json_mapping;
+  static_assert(sizeof(T) == 0,
+                "pyjson: this type has no JSON mapping; specialize pyjson::traits<T> "
+                "(see the README, 'Mapping your own types')");
+}
+
+// Nullable types may be missing from an object; everything else is required.
+template <class T>
+constexpr bool is_nullable() {
+  return is_optional_like<T>::value || std::same_as<T, std::nullptr_t> ||
+         std::same_as<T, std::monostate>;
+}
+
+// --- writing -------------------------------------------------------------------------------
+
+template <class Fields, class T>
+void write_fields(pyjson::writer& w, const Fields& f, const T& obj);
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj);
+
+template <class K>
+std::string key_text(const K& k, const dump_options& opt, bool& skip);
+template <class M>
+void write_map(pyjson::writer& w, const M& m);
+template <class V>
+void read_variant(pyjson::reader& r, V& out);
+template <class M>
+void read_map(pyjson::reader& r, M& out);
+template <class T>
+void read_sequence(pyjson::reader& r, T& out);
+template <class T, class F>
+void read_fixed(pyjson::reader& r, T&, std::size_t n, F&& read_element);
+
+template <class T>
+void write_builtin(pyjson::writer& w, const T& v) {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::value) {
+    w.write_value(v);
+  } else if constexpr (c == category::null) {
+    w.write_null();
+  } else if constexpr (c == category::boolean) {
+    w.write_bool(v);
+  } else if constexpr (c == category::integer) {
+    w.write_int(v);
+  } else if constexpr (c == category::floating) {
+    w.write_float(static_cast<double>(v));
+  } else if constexpr (c == category::string) {
+    if constexpr (std::is_pointer_v<T>) {
+      if (v == nullptr) return w.write_null();
+      w.write_string(std::string_view(v));
+    } else if constexpr (std::is_array_v<T>) {
+      // A char array holds a C string: up to its first NUL.
+      std::size_t n = 0;
+      while (n < std::extent_v<T> && v[n] != '\0') ++n;
+      w.write_string(std::string_view(v, n));
+    } else {
+      w.write_string(v);
+    }
+  } else if constexpr (c == category::optional) {
+    if (!v) return w.write_null();
+    w.write(*v);
+  } else if constexpr (c == category::variant) {
+    std::visit([&](const auto& alt) { w.write(alt); }, v);
+  } else if constexpr (c == category::map) {
+    write_map(w, v);
+  } else if constexpr (c == category::sequence) {
+    w.begin_array();
+    for (const auto& e : v) w.element(e);
+    w.end_array();
+  } else if constexpr (c == category::tuple) {
+    w.begin_array();
+    std::apply([&](const auto&... e) { (w.element(e), ...); }, v);
+    w.end_array();
+  } else if constexpr (c == category::enumeration) {
+    w.write_int(static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (c == category::aggregate) {
+    write_fields(w, aggregate_field_list<T>{}, v);
+  } else {
+    no_mapping<T>();
+  }
+}
+
+template <class E>
+std::string_view enum_to_name(E e) {
+  for (const auto& entry : enum_table<E>)
+    if (entry.value == e) return entry.name;
+  throw type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
+                   std::string(type_name_of<E>()) + " has no name");
+}
+
+template <class T>
+void write_any(pyjson::writer& w, const T& v) {
+  if constexpr (has_custom_write<T>) {
+    traits<T>::write(w, v);
+  } else if constexpr (has_fields<T>) {
+    write_fields(w, traits<T>::fields, v);
+  } else if constexpr (enum_by_name<T>) {
+    w.write_string(enum_to_name(v));
+  } else {
+    write_builtin(w, v);
+  }
+}
+
+template <class Fields, class T, std::size_t... I>
+void write_field_at(pyjson::writer& w, const Fields& f, const T& obj, std::size_t i,
+                    std::index_sequence<I...>) {
+  (void)((i == I ? (w.member(f.names[I], Fields::template get<I>(f, obj)), true) : false) || ...);
+}
+
+template <class Fields, class T>
+void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
+  constexpr std::size_t n = Fields::size;
+  w.begin_object();
+  if (w.options().sort_keys && n > 1) {
+    // Python sorts a dict's keys; a struct is written as that dict would be.
+    std::array<std::size_t, n> order;
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return f.names[a] < f.names[b]; });
+    for (std::size_t i : order)
+      if (!f.skipped[i]) write_field_at(w, f, obj, i, std::make_index_sequence<n>{});
+  } else {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((f.skipped[I] ? void() : w.member(f.names[I], Fields::template get<I>(f, obj))), ...);
+    }
+    (std::make_index_sequence<n>{});
+  }
+  w.end_object();
+}
+
+// Map keys become strings as Python's json.dumps makes them: str as is, int in decimal, float
+// as repr (NaN, Infinity), bool as true/false. Other key types are a type_error (Python:
+// "keys must be str, int, float, bool or None"), or are skipped with skipkeys.
+template <class K>
+std::string key_text(const K& k, const dump_options& opt, bool& skip) {
+  skip = false;
+  if constexpr (string_like<K>) {
+    return std::string(std::string_view(k));
+  } else if constexpr (std::same_as<K, bool>) {
+    return k ? "true" : "false";
+  } else if constexpr (std::integral<K>) {
+    return std::to_string(k);
+  } else if constexpr (std::floating_point<K>) {
+    double d = static_cast<double>(k);
+    if (!std::isfinite(d)) {
+      if (!opt.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+    }
+    char buf[32];
+    return std::string(buf, format_float(buf, d));
+  } else if constexpr (enum_by_name<K>) {
+    return std::string(enum_to_name(k));
+  } else if constexpr (std::is_enum_v<K>) {
+    return std::to_string(static_cast<std::underlying_type_t<K>>(k));
+  } else {
+    if (opt.skipkeys) {
+      skip = true;
+      return {};
+    }
+    throw type_error("keys must be str, int, float, bool or None, not " +
+                     std::string(type_name_of<K>()));
+  }
+}
+
+template <class M>
+void write_map(pyjson::writer& w, const M& m) {
+  using K = typename M::key_type;
+  w.begin_object();
+  auto write_entry = [&](const auto& entry) {
+    bool skip;
+    std::string k = key_text<K>(entry.first, w.options(), skip);
+    if (!skip) w.member(k, entry.second);
+  };
+  constexpr bool ordered = requires { typename M::key_compare; };
+  if (w.options().sort_keys && !ordered) {
+    if constexpr (requires(const K& a) { a < a; }) {
+      std::vector<const typename M::value_type*> sorted;
+      sorted.reserve(m.size());
+      for (const auto& e : m) sorted.push_back(&e);
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [](const auto* a, const auto* b) { return a->first < b->first; });
+      for (const auto* e : sorted) write_entry(*e);
+    } else {
+      throw type_error("sort_keys needs keys that can be ordered");
+    }
+  } else {
+    for (const auto& e : m) write_entry(e);
+  }
+  w.end_object();
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+template <class T>
+bool accepts(pyjson::kind k);
+
+template <class K>
+K key_from_text(pyjson::reader& r, std::string_view text);
+
+template <class T>
+void read_builtin(pyjson::reader& r, T& out) {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::value) {
+    out = r.read_value();
+  } else if constexpr (c == category::null) {
+    r.read_null();
+    out = T{};
+  } else if constexpr (c == category::boolean) {
+    out = r.read_bool();
+  } else if constexpr (c == category::integer) {
+    out = r.template read_int<T>();
+  } else if constexpr (c == category::floating) {
+    const char* at = r.position();
+    double d = r.read_float();
+    if constexpr (!std::same_as<T, double>) {
+      if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max()))
+        r.fail_at("expected float" + std::to_string(sizeof(T) * 8) + ", found " + r.describe(at) +
+                      " (out of range)",
+                  at);
+    }
+    out = static_cast<T>(d);
+  } else if constexpr (c == category::string) {
+    if constexpr (std::same_as<T, std::string>) {
+      out = r.read_string();
+    } else if constexpr (std::is_array_v<T>) {
+      const char* at = r.position();
+      std::string_view s = r.read_string();
+      if (s.size() >= std::extent_v<T> || s.find('\0') != std::string_view::npos)
+        r.fail_at("expected a string of at most " + std::to_string(std::extent_v<T> - 1) +
+                      " bytes without NUL, found one of " + std::to_string(s.size()),
+                  at);
+      std::copy(s.begin(), s.end(), out);
+      out[s.size()] = '\0';
+    } else {
+      static_assert(sizeof(T) == 0,
+                    "pyjson: std::string_view and const char* cannot own what is read; read into "
+                    "std::string");
+    }
+  } else if constexpr (c == category::optional) {
+    if (r.peek() == pyjson::kind::null) {
+      r.read_null();
+      out.reset();
+      return;
+    }
+    using U = std::remove_cvref_t<decltype(*out)>;
+    if constexpr (std::same_as<T, std::optional<U>>) {
+      r.read(out.emplace());
+    } else if constexpr (std::same_as<T, std::shared_ptr<U>>) {
+      out = std::make_shared<U>();
+      r.read(*out);
+    } else {
+      static_assert(std::same_as<T, std::unique_ptr<U>>,
+                    "pyjson: a unique_ptr with a custom deleter can be written but not read");
+      out = std::make_unique<U>();
+      r.read(*out);
+    }
+  } else if constexpr (c == category::variant) {
+    read_variant(r, out);
+  } else if constexpr (c == category::map) {
+    read_map(r, out);
+  } else if constexpr (c == category::sequence) {
+    read_sequence(r, out);
+  } else if constexpr (c == category::tuple) {
+    read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (void)((i == I ? (r.read(std::get<I>(out)), true) : false) || ...);
+      }
+      (std::make_index_sequence<std::tuple_size_v<T>>{});
+    });
+  } else if constexpr (c == category::enumeration) {
+    out = static_cast<T>(r.template read_int<std::underlying_type_t<T>>());
+  } else if constexpr (c == category::aggregate) {
+    read_fields(r, aggregate_field_list<T>{}, out);
+  } else {
+    no_mapping<T>();
+  }
+}
+
+template <class E>
+E enum_from_name(pyjson::reader& r, std::string_view name, const char* at) {
+  for (const auto& entry : enum_table<E>)
+    if (entry.name == name) return entry.value;
+  std::string names;
+  for (const auto& entry : enum_table<E>)
+    names += (names.empty() ? "'" : ", '") + std::string(entry.name) + "'";
+  r.fail_at("expected one of " + names + ", found string '" + std::string(name) + "'", at);
+}
+
+template <class T>
+void read_any(pyjson::reader& r, T& out) {
+  if constexpr (has_custom_read<T>) {
+    traits<T>::read(r, out);
+  } else if constexpr (has_fields<T>) {
+    read_fields(r, traits<T>::fields, out);
+  } else if constexpr (enum_by_name<T>) {
+    const char* at = r.position();
+    if (r.peek() != pyjson::kind::string) r.fail("enum name");
+    out = enum_from_name<T>(r, r.read_string(), at);
+  } else {
+    read_builtin(r, out);
+  }
+}
+
+// Arrays of a fixed size (std::array, C arrays, pair, tuple): exactly n elements.
+template <class T, class F>
+void read_fixed(pyjson::reader& r, T&, std::size_t n, F&& read_element) {
+  const char* at = r.position();
+  std::size_t count = 0;
+  r.read_array([&] {
+    if (count < n)
+      read_element(count);
+    else
+      r.skip();
+    ++count;
+  });
+  if (count != n)
+    r.fail_at("expected array of " + std::to_string(n) + " elements, found array of " +
+                  std::to_string(count) + " elements",
+              at);
+}
+
+template <class T>
+void read_sequence(pyjson::reader& r, T& out) {
+  if constexpr (std::is_array_v<T>) {
+    read_fixed(r, out, std::extent_v<T>, [&](std::size_t i) { r.read(out[i]); });
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {  // std::array
+    read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) { r.read(out[i]); });
+  } else if constexpr (requires { out.emplace_back(); }) {
+    out.clear();
+    r.read_array([&] { r.read(out.emplace_back()); });
+  } else if constexpr (requires { out.emplace_after(out.before_begin()); }) {
+    out.clear();
+    auto tail = out.before_begin();
+    r.read_array([&] {
+      tail = out.emplace_after(tail);
+      r.read(*tail);
+    });
+  } else if constexpr (requires(typename T::value_type e) { out.insert(std::move(e)); }) {
+    out.clear();
+    r.read_array([&] {
+      typename T::value_type e{};
+      r.read(e);
+      out.insert(std::move(e));
+    });
+  } else {
+    static_assert(sizeof(T) == 0, "pyjson: this sequence can be written but not read");
+  }
+}
+
+template <class M>
+void read_map(pyjson::reader& r, M& out) {
+  using K = typename M::key_type;
+  using V = typename M::mapped_type;
+  out.clear();
+  r.read_object([&](std::string_view key) {
+    K k = key_from_text<K>(r, key);
+    if constexpr (requires { out.insert_or_assign(k, V{}); }) {
+      // A repeated key keeps its last value, as in Python.
+      V v{};
+      r.read(v);
+      out.insert_or_assign(std::move(k), std::move(v));
+    } else {
+      V v{};
+      r.read(v);
+      out.emplace(std::move(k), std::move(v));
+    }
+  });
+}
+
+// Keys are parsed back from the text json.dumps gives them, and nothing looser.
+template <class K>
+K key_from_text(pyjson::reader& r, std::string_view text) {
+  const char* at = r.key_position();
+  auto bad = [&](const std::string& expected) -> K {
+    r.fail_at("expected " + expected + " key, found '" + std::string(text) + "'", at);
+  };
+  if constexpr (std::same_as<K, std::string>) {
+    return K(text);
+  } else if constexpr (std::same_as<K, bool>) {
+    if (text == "true") return true;
+    if (text == "false") return false;
+    return bad("bool");
+  } else if constexpr (std::integral<K>) {
+    std::string name = (std::is_signed_v<K> ? "int" : "uint") + std::to_string(sizeof(K) * 8);
+    if (!is_int_literal(text)) return bad(name);
+    if (text == "-0") return K{0};
+    K k{};
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
+    if (ec != std::errc() || p != text.data() + text.size()) return bad(name);
+    return k;
+  } else if constexpr (std::floating_point<K>) {
+    if (text == "NaN") return std::numeric_limits<K>::quiet_NaN();
+    if (text == "Infinity") return std::numeric_limits<K>::infinity();
+    if (text == "-Infinity") return -std::numeric_limits<K>::infinity();
+    number_scan n = scan_number(text.data(), text.data() + text.size());
+    if (text.empty() || n.end != text.data() + text.size()) return bad("float");
+    return static_cast<K>(parse_float(text.data(), n.end));
+  } else if constexpr (enum_by_name<K>) {
+    return enum_from_name<K>(r, text, at);
+  } else if constexpr (std::is_enum_v<K>) {
+    return static_cast<K>(key_from_text<std::underlying_type_t<K>>(r, text));
+  } else {
+    static_assert(sizeof(K) == 0,
+                  "pyjson: map keys must be strings, integers, floats, bools or enums to be read");
+  }
+}
+
+// Which JSON kinds an alternative of a variant can take (see read_variant).
+template <class T>
+bool accepts(pyjson::kind k) {
+  using pyjson::kind;
+  if constexpr (has_custom_read<T>) {
+    return true;  // unknown shape: try it
+  } else if constexpr (has_fields<T>) {
+    return k == kind::object;
+  } else if constexpr (enum_by_name<T>) {
+    return k == kind::string;
+  } else {
+    constexpr category c = category_of<T>();
+    if constexpr (c == category::value)
+      return true;
+    else if constexpr (c == category::null)
+      return k == kind::null;
+    else if constexpr (c == category::boolean)
+      return k == kind::boolean;
+    else if constexpr (c == category::integer || c == category::enumeration)
+      return k == kind::integer;
+    else if constexpr (c == category::floating)
+      return k == kind::integer || k == kind::floating;
+    else if constexpr (c == category::string)
+      return k == kind::string;
+    else if constexpr (c == category::optional)
+      return k == kind::null || accepts<std::remove_cvref_t<decltype(*std::declval<T&>())>>(k);
+    else if constexpr (c == category::variant)
+      return true;
+    else if constexpr (c == category::map || c == category::aggregate)
+      return k == kind::object;
+    else if constexpr (c == category::sequence || c == category::tuple)
+      return k == kind::array;
+    else
+      return false;
+  }
+}
+
+// A variant takes the first alternative, in declaration order, whose JSON kind matches the
+// value (null, bool, integer, float, string, array, object; an integer also fits a floating
+// alternative). When several match, each is tried in turn and the first that reads without a
+// type error wins: variant<int8_t, int> takes 300 as int, variant<A, B> of two structs takes
+// the first whose required fields are all there.
+template <class V>
+void read_variant(pyjson::reader& r, V& out) {
+  const char* at = r.position();
+  pyjson::kind k = r.peek();
+  bool done = false;
+  std::string last_error;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using A = std::variant_alternative_t<J, V>;
+      if (done || !accepts<A>(k)) return;
+      try {
+        A a{};
+        r.read(a);
+        out = std::move(a);
+        done = true;
+      } catch (typed_failure& f) {
+        last_error = f.path.empty() ? f.message : "$" + f.path + ": " + f.message;
+        r.rewind(at);
+      }
+    };
+    (attempt(std::integral_constant<std::size_t, I>{}), ...);
+  }
+  (std::make_index_sequence<std::variant_size_v<V>>{});
+  if (!done) {
+    std::string expected = "a value that fits " + std::string(type_name_of<V>());
+    r.fail_at(expected + ", found " + r.describe(at) +
+                  (last_error.empty() ? "" : " (closest: " + last_error + ")"),
+              at);
+  }
+}
+
+template <class Fields, class T, std::size_t... I>
+bool read_field_at(pyjson::reader& r, const Fields& f, T& obj, std::size_t i,
+                   std::index_sequence<I...>) {
+  return ((i == I ? (r.read(Fields::template get<I>(f, obj)), true) : false) || ...);
+}
+
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
+  constexpr std::size_t n = Fields::size;
+  std::bitset<n == 0 ? 1 : n> seen;
+  const char* close = r.read_object([&](std::string_view key) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (f.skipped[i] || f.names[i] != key) continue;
+      seen.set(i);
+      read_field_at(r, f, obj, i, std::make_index_sequence<n>{});
+      return;
+    }
+    if (!r.options().ignore_unknown_keys)
+      r.fail_at("unknown field '" + std::string(key) + "'", r.key_position());
+    r.skip();
+  });
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto check = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using F = std::remove_cvref_t<decltype(Fields::template get<J>(f, obj))>;
+      if (!f.skipped[J] && !seen.test(J)) {
+        if constexpr (is_nullable<F>()) {
+          Fields::template get<J>(f, obj) = F{};  // missing: null
+        } else {
+          r.fail_at("missing required field '" + std::string(f.names[J]) + "'", close);
+        }
+      }
+    };
+    (check(std::integral_constant<std::size_t, I>{}), ...);
+  }
+  (std::make_index_sequence<n>{});
+}
+
+}  // namespace detail
+
+}  // namespace pyjson
 // API: dumps / loads / dump / load / raw_decode, the entry points of the pipeline.
 // SPDX-License-Identifier: MIT
 
@@ -2195,6 +3772,34 @@ inline value parse_document(std::string_view text, const load_options& opt,
   if (!r.at_end()) r.fail("Extra data", r.position());
   return v;
 }
+
+// Typed loads: straight from the text into T through traits<T>, no value in between.
+template <class T>
+void read_document(std::string_view text, const load_options& opt, T& out) {
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::string_view body = text.substr(bom);
+  reader tok(body, opt, true, bom);
+  pyjson::reader r(tok);
+  try {
+    r.read(out);
+  } catch (typed_failure& f) {
+    // Python parses the whole text before anything else: a syntax error anywhere wins.
+    parse_document(text, opt);
+    auto pos = position_of(body.data(), f.at);
+    throw type_error("$" + f.path + ": " + f.message + ": line " + std::to_string(pos.lineno) +
+                     " column " + std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
+                     ")");
+  }
+  tok.skip_ws();
+  if (!tok.at_end()) tok.fail("Extra data", tok.position());
+}
+
+template <class T>
+void write_document(std::string& out, const T& v, const dump_options& opt, bool streaming) {
+  pyjson::writer w(out, opt, streaming);
+  w.write(v);
+  w.finish();
+}
 }  // namespace detail
 
 /// Python's json.loads: parses one JSON document (UTF-8) into a value. As json.loads(bytes)
@@ -2204,10 +3809,24 @@ inline value parse_document(std::string_view text, const load_options& opt,
 ///     pyjson::value v = pyjson::loads(R"({"a": [1, 2.5, null]})");
 ///
 /// Throws decode_error with Python's message and position on invalid input.
+///
+/// With a type, it reads straight into that type, with no value in between:
+///
+///     auto numbers = pyjson::loads<std::vector<int>>("[2, 3, 5, 7]");
+///     User u = pyjson::loads<User>(R"({"name": "Ada", "age": 36})");
+///
+/// A value that does not fit T is a type_error naming the JSON path, what was expected and
+/// what was found, and where: `$.users[3].age: expected int32, found string: line 1 column 40
+/// (char 39)`. T must be default-constructible.
 template <class T = value>
 T loads(std::string_view text, const load_options& opt = {}) {
-  static_assert(std::is_same_v<T, value>, "loads<T>: only pyjson::value is supported yet");
-  return detail::parse_document(text, opt);
+  if constexpr (std::is_same_v<T, value>) {
+    return detail::parse_document(text, opt);
+  } else {
+    T out{};
+    detail::read_document(text, opt, out);
+    return out;
+  }
 }
 
 /// Python's json.load: reads the whole stream, then parses it as loads() does. A stream that
@@ -2241,13 +3860,13 @@ inline std::pair<value, std::size_t> raw_decode(std::string_view text,
 ///     pyjson::dumps(v)                                   // {"a": [1, 2.5, null]}
 ///     pyjson::dumps(v, {.indent = 4, .sort_keys = true})
 ///     pyjson::dumps(v, {.ensure_ascii = false, .separators = {{",", ":"}}})
+///
+/// Any mapped C++ type is written directly, e.g. pyjson::dumps(std::map<int, double>{{1, 2.5}})
+/// is {"1": 2.5}, as Python writes {1: 2.5}.
 template <class T>
 std::string dumps(const T& v, const dump_options& opt = {}) {
-  static_assert(std::is_same_v<T, value>, "dumps<T>: only pyjson::value is supported yet");
   std::string out;
-  detail::writer w(out, opt);
-  w.write(v);
-  w.finish();
+  detail::write_document(out, v, opt, false);
   return out;
 }
 
@@ -2256,9 +3875,7 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
 template <class T>
 void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
   std::string text;
-  detail::writer w(text, opt, true);
-  w.write(v);
-  w.finish();
+  detail::write_document(text, v, opt, true);
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));

@@ -10,10 +10,12 @@
 #include <string_view>
 #include <utility>
 
+#include "pyjson/detail/builtin_traits.hpp"
 #include "pyjson/detail/reader.hpp"
 #include "pyjson/detail/writer.hpp"
 #include "pyjson/error.hpp"
 #include "pyjson/options.hpp"
+#include "pyjson/traits.hpp"
 #include "pyjson/value.hpp"
 
 namespace pyjson {
@@ -32,6 +34,34 @@ inline value parse_document(std::string_view text, const load_options& opt,
   if (!r.at_end()) r.fail("Extra data", r.position());
   return v;
 }
+
+// Typed loads: straight from the text into T through traits<T>, no value in between.
+template <class T>
+void read_document(std::string_view text, const load_options& opt, T& out) {
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::string_view body = text.substr(bom);
+  reader tok(body, opt, true, bom);
+  pyjson::reader r(tok);
+  try {
+    r.read(out);
+  } catch (typed_failure& f) {
+    // Python parses the whole text before anything else: a syntax error anywhere wins.
+    parse_document(text, opt);
+    auto pos = position_of(body.data(), f.at);
+    throw type_error("$" + f.path + ": " + f.message + ": line " + std::to_string(pos.lineno) +
+                     " column " + std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
+                     ")");
+  }
+  tok.skip_ws();
+  if (!tok.at_end()) tok.fail("Extra data", tok.position());
+}
+
+template <class T>
+void write_document(std::string& out, const T& v, const dump_options& opt, bool streaming) {
+  pyjson::writer w(out, opt, streaming);
+  w.write(v);
+  w.finish();
+}
 }  // namespace detail
 
 /// Python's json.loads: parses one JSON document (UTF-8) into a value. As json.loads(bytes)
@@ -41,10 +71,24 @@ inline value parse_document(std::string_view text, const load_options& opt,
 ///     pyjson::value v = pyjson::loads(R"({"a": [1, 2.5, null]})");
 ///
 /// Throws decode_error with Python's message and position on invalid input.
+///
+/// With a type, it reads straight into that type, with no value in between:
+///
+///     auto numbers = pyjson::loads<std::vector<int>>("[2, 3, 5, 7]");
+///     User u = pyjson::loads<User>(R"({"name": "Ada", "age": 36})");
+///
+/// A value that does not fit T is a type_error naming the JSON path, what was expected and
+/// what was found, and where: `$.users[3].age: expected int32, found string: line 1 column 40
+/// (char 39)`. T must be default-constructible.
 template <class T = value>
 T loads(std::string_view text, const load_options& opt = {}) {
-  static_assert(std::is_same_v<T, value>, "loads<T>: only pyjson::value is supported yet");
-  return detail::parse_document(text, opt);
+  if constexpr (std::is_same_v<T, value>) {
+    return detail::parse_document(text, opt);
+  } else {
+    T out{};
+    detail::read_document(text, opt, out);
+    return out;
+  }
 }
 
 /// Python's json.load: reads the whole stream, then parses it as loads() does. A stream that
@@ -78,13 +122,13 @@ inline std::pair<value, std::size_t> raw_decode(std::string_view text,
 ///     pyjson::dumps(v)                                   // {"a": [1, 2.5, null]}
 ///     pyjson::dumps(v, {.indent = 4, .sort_keys = true})
 ///     pyjson::dumps(v, {.ensure_ascii = false, .separators = {{",", ":"}}})
+///
+/// Any mapped C++ type is written directly, e.g. pyjson::dumps(std::map<int, double>{{1, 2.5}})
+/// is {"1": 2.5}, as Python writes {1: 2.5}.
 template <class T>
 std::string dumps(const T& v, const dump_options& opt = {}) {
-  static_assert(std::is_same_v<T, value>, "dumps<T>: only pyjson::value is supported yet");
   std::string out;
-  detail::writer w(out, opt);
-  w.write(v);
-  w.finish();
+  detail::write_document(out, v, opt, false);
   return out;
 }
 
@@ -93,9 +137,7 @@ std::string dumps(const T& v, const dump_options& opt = {}) {
 template <class T>
 void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
   std::string text;
-  detail::writer w(text, opt, true);
-  w.write(v);
-  w.finish();
+  detail::write_document(text, v, opt, true);
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));

@@ -99,6 +99,9 @@ struct load_options {
   /// Deeper nesting of arrays and objects is a decode_error at the offending bracket instead
   /// of unbounded memory or stack use. Python 3.11 stops near 996 levels (its recursion limit).
   std::size_t max_depth = default_max_depth;
+  /// Typed loads: object keys that match no field of the struct are skipped; when false they
+  /// are a type_error naming the key.
+  bool ignore_unknown_keys = true;
 };
 
 }  // namespace pyjson

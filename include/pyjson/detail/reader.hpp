@@ -288,8 +288,7 @@ class value_builder {
   template <bool Build>
   void read_key() {
     const char* p = r_.position();
-    if (p == r_.end() || *p != '"')
-      r_.fail("Expecting property name enclosed in double quotes", p);
+    if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
     if constexpr (Build) value_access::set_string(*push(), key);
     r_.skip_ws();
@@ -361,8 +360,10 @@ class value_builder {
             std::int64_t i;
             std::uint64_t u;
             if (parse_int64(p, n.end, is_unsigned, i, u)) {
-              if (is_unsigned) *v = value(u);
-              else *v = value(i);
+              if (is_unsigned)
+                *v = value(u);
+              else
+                *v = value(i);
             } else {
               value_access::make_big_int(*v,
                                          std::string_view(p, static_cast<std::size_t>(n.end - p)));

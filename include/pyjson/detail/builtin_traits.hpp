@@ -1,0 +1,664 @@
+// Built-in traits: one mapping per category of C++ type (DESIGN.md §2), chosen by one ordered
+// table, and the dispatch that lets a user's traits<T> specialization win over all of them.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bitset>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <forward_list>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "pyjson/detail/number.hpp"
+#include "pyjson/detail/reflect.hpp"
+#include "pyjson/error.hpp"
+#include "pyjson/traits.hpp"
+#include "pyjson/value.hpp"
+
+namespace pyjson {
+namespace detail {
+
+// --- the category table, in order: the first that matches wins ---------------------------
+
+enum class category {
+  value,
+  null,
+  boolean,
+  integer,
+  floating,
+  string,
+  optional,
+  variant,
+  map,
+  sequence,
+  tuple,
+  enumeration,
+  aggregate,
+  none
+};
+
+template <class T>
+struct is_optional_like : std::false_type {};
+template <class U>
+struct is_optional_like<std::optional<U>> : std::true_type {};
+template <class U, class D>
+struct is_optional_like<std::unique_ptr<U, D>> : std::true_type {};
+template <class U>
+struct is_optional_like<std::shared_ptr<U>> : std::true_type {};
+
+template <class T>
+struct is_variant : std::false_type {};
+template <class... U>
+struct is_variant<std::variant<U...>> : std::true_type {};
+
+template <class T>
+concept string_like = std::same_as<T, std::string> || std::same_as<T, std::string_view> ||
+    std::same_as<T, const char*> || std::same_as<T, char*> ||
+    (std::is_array_v<T>&& std::same_as<std::remove_cv_t<std::remove_extent_t<T>>, char>);
+
+template <class T>
+concept map_like = requires(const T& t) {
+  typename T::key_type;
+  typename T::mapped_type;
+  t.begin();
+  t.end();
+};
+
+template <class T>
+concept range_like = requires(const T& t) {
+  std::begin(t);
+  std::end(t);
+};
+
+template <class T>
+concept tuple_like = requires {
+  std::tuple_size<T>::value;
+};
+
+template <class T>
+constexpr category category_of() {
+  if constexpr (std::same_as<T, value>)
+    return category::value;
+  else if constexpr (std::same_as<T, std::nullptr_t> || std::same_as<T, std::monostate>)
+    return category::null;
+  else if constexpr (std::same_as<T, bool>)
+    return category::boolean;
+  else if constexpr (std::integral<T>)
+    return category::integer;
+  else if constexpr (std::floating_point<T>)
+    return category::floating;
+  else if constexpr (string_like<T>)
+    return category::string;
+  else if constexpr (is_optional_like<T>::value)
+    return category::optional;
+  else if constexpr (is_variant<T>::value)
+    return category::variant;
+  else if constexpr (map_like<T>)
+    return category::map;
+  else if constexpr (range_like<T>)
+    return category::sequence;
+  else if constexpr (tuple_like<T>)
+    return category::tuple;
+  else if constexpr (std::is_enum_v<T>)
+    return category::enumeration;
+  else if constexpr (std::is_aggregate_v<T> && std::is_class_v<T>)
+    return category::aggregate;
+  else
+    return category::none;
+}
+
+// --- how a traits<T> specialization speaks -----------------------------------------------
+
+template <class T>
+concept has_custom_write = requires(pyjson::writer& w, const T& v) {
+  traits<T>::write(w, v);
+};
+template <class T>
+concept has_custom_read = requires(pyjson::reader& r, T& v) {
+  traits<T>::read(r, v);
+};
+template <class T>
+concept has_fields = requires {
+  traits<T>::fields;
+};
+template <class T>
+concept enum_by_name = std::is_enum_v<T> && requires {
+  requires traits<T>::enum_as_string;
+};
+
+template <class T>
+[[noreturn]] void no_mapping() {
+  type_has_no_json_mapping<T> this_type_has_no_json_mapping;
+  static_assert(sizeof(T) == 0,
+                "pyjson: this type has no JSON mapping; specialize pyjson::traits<T> "
+                "(see the README, 'Mapping your own types')");
+}
+
+// Nullable types may be missing from an object; everything else is required.
+template <class T>
+constexpr bool is_nullable() {
+  return is_optional_like<T>::value || std::same_as<T, std::nullptr_t> ||
+         std::same_as<T, std::monostate>;
+}
+
+// --- writing -------------------------------------------------------------------------------
+
+template <class Fields, class T>
+void write_fields(pyjson::writer& w, const Fields& f, const T& obj);
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj);
+
+template <class K>
+std::string key_text(const K& k, const dump_options& opt, bool& skip);
+template <class M>
+void write_map(pyjson::writer& w, const M& m);
+template <class V>
+void read_variant(pyjson::reader& r, V& out);
+template <class M>
+void read_map(pyjson::reader& r, M& out);
+template <class T>
+void read_sequence(pyjson::reader& r, T& out);
+template <class T, class F>
+void read_fixed(pyjson::reader& r, T&, std::size_t n, F&& read_element);
+
+template <class T>
+void write_builtin(pyjson::writer& w, const T& v) {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::value) {
+    w.write_value(v);
+  } else if constexpr (c == category::null) {
+    w.write_null();
+  } else if constexpr (c == category::boolean) {
+    w.write_bool(v);
+  } else if constexpr (c == category::integer) {
+    w.write_int(v);
+  } else if constexpr (c == category::floating) {
+    w.write_float(static_cast<double>(v));
+  } else if constexpr (c == category::string) {
+    if constexpr (std::is_pointer_v<T>) {
+      if (v == nullptr) return w.write_null();
+      w.write_string(std::string_view(v));
+    } else if constexpr (std::is_array_v<T>) {
+      // A char array holds a C string: up to its first NUL.
+      std::size_t n = 0;
+      while (n < std::extent_v<T> && v[n] != '\0') ++n;
+      w.write_string(std::string_view(v, n));
+    } else {
+      w.write_string(v);
+    }
+  } else if constexpr (c == category::optional) {
+    if (!v) return w.write_null();
+    w.write(*v);
+  } else if constexpr (c == category::variant) {
+    std::visit([&](const auto& alt) { w.write(alt); }, v);
+  } else if constexpr (c == category::map) {
+    write_map(w, v);
+  } else if constexpr (c == category::sequence) {
+    w.begin_array();
+    for (const auto& e : v) w.element(e);
+    w.end_array();
+  } else if constexpr (c == category::tuple) {
+    w.begin_array();
+    std::apply([&](const auto&... e) { (w.element(e), ...); }, v);
+    w.end_array();
+  } else if constexpr (c == category::enumeration) {
+    w.write_int(static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (c == category::aggregate) {
+    write_fields(w, aggregate_field_list<T>{}, v);
+  } else {
+    no_mapping<T>();
+  }
+}
+
+template <class E>
+std::string_view enum_to_name(E e) {
+  for (const auto& entry : enum_table<E>)
+    if (entry.value == e) return entry.name;
+  throw type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
+                   std::string(type_name_of<E>()) + " has no name");
+}
+
+template <class T>
+void write_any(pyjson::writer& w, const T& v) {
+  if constexpr (has_custom_write<T>) {
+    traits<T>::write(w, v);
+  } else if constexpr (has_fields<T>) {
+    write_fields(w, traits<T>::fields, v);
+  } else if constexpr (enum_by_name<T>) {
+    w.write_string(enum_to_name(v));
+  } else {
+    write_builtin(w, v);
+  }
+}
+
+template <class Fields, class T, std::size_t... I>
+void write_field_at(pyjson::writer& w, const Fields& f, const T& obj, std::size_t i,
+                    std::index_sequence<I...>) {
+  (void)((i == I ? (w.member(f.names[I], Fields::template get<I>(f, obj)), true) : false) || ...);
+}
+
+template <class Fields, class T>
+void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
+  constexpr std::size_t n = Fields::size;
+  w.begin_object();
+  if (w.options().sort_keys && n > 1) {
+    // Python sorts a dict's keys; a struct is written as that dict would be.
+    std::array<std::size_t, n> order;
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return f.names[a] < f.names[b]; });
+    for (std::size_t i : order)
+      if (!f.skipped[i]) write_field_at(w, f, obj, i, std::make_index_sequence<n>{});
+  } else {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((f.skipped[I] ? void() : w.member(f.names[I], Fields::template get<I>(f, obj))), ...);
+    }
+    (std::make_index_sequence<n>{});
+  }
+  w.end_object();
+}
+
+// Map keys become strings as Python's json.dumps makes them: str as is, int in decimal, float
+// as repr (NaN, Infinity), bool as true/false. Other key types are a type_error (Python:
+// "keys must be str, int, float, bool or None"), or are skipped with skipkeys.
+template <class K>
+std::string key_text(const K& k, const dump_options& opt, bool& skip) {
+  skip = false;
+  if constexpr (string_like<K>) {
+    return std::string(std::string_view(k));
+  } else if constexpr (std::same_as<K, bool>) {
+    return k ? "true" : "false";
+  } else if constexpr (std::integral<K>) {
+    return std::to_string(k);
+  } else if constexpr (std::floating_point<K>) {
+    double d = static_cast<double>(k);
+    if (!std::isfinite(d)) {
+      if (!opt.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+    }
+    char buf[32];
+    return std::string(buf, format_float(buf, d));
+  } else if constexpr (enum_by_name<K>) {
+    return std::string(enum_to_name(k));
+  } else if constexpr (std::is_enum_v<K>) {
+    return std::to_string(static_cast<std::underlying_type_t<K>>(k));
+  } else {
+    if (opt.skipkeys) {
+      skip = true;
+      return {};
+    }
+    throw type_error("keys must be str, int, float, bool or None, not " +
+                     std::string(type_name_of<K>()));
+  }
+}
+
+template <class M>
+void write_map(pyjson::writer& w, const M& m) {
+  using K = typename M::key_type;
+  w.begin_object();
+  auto write_entry = [&](const auto& entry) {
+    bool skip;
+    std::string k = key_text<K>(entry.first, w.options(), skip);
+    if (!skip) w.member(k, entry.second);
+  };
+  constexpr bool ordered = requires { typename M::key_compare; };
+  if (w.options().sort_keys && !ordered) {
+    if constexpr (requires(const K& a) { a < a; }) {
+      std::vector<const typename M::value_type*> sorted;
+      sorted.reserve(m.size());
+      for (const auto& e : m) sorted.push_back(&e);
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [](const auto* a, const auto* b) { return a->first < b->first; });
+      for (const auto* e : sorted) write_entry(*e);
+    } else {
+      throw type_error("sort_keys needs keys that can be ordered");
+    }
+  } else {
+    for (const auto& e : m) write_entry(e);
+  }
+  w.end_object();
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+template <class T>
+bool accepts(pyjson::kind k);
+
+template <class K>
+K key_from_text(pyjson::reader& r, std::string_view text);
+
+template <class T>
+void read_builtin(pyjson::reader& r, T& out) {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::value) {
+    out = r.read_value();
+  } else if constexpr (c == category::null) {
+    r.read_null();
+    out = T{};
+  } else if constexpr (c == category::boolean) {
+    out = r.read_bool();
+  } else if constexpr (c == category::integer) {
+    out = r.template read_int<T>();
+  } else if constexpr (c == category::floating) {
+    const char* at = r.position();
+    double d = r.read_float();
+    if constexpr (!std::same_as<T, double>) {
+      if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max()))
+        r.fail_at("expected float" + std::to_string(sizeof(T) * 8) + ", found " + r.describe(at) +
+                      " (out of range)",
+                  at);
+    }
+    out = static_cast<T>(d);
+  } else if constexpr (c == category::string) {
+    if constexpr (std::same_as<T, std::string>) {
+      out = r.read_string();
+    } else if constexpr (std::is_array_v<T>) {
+      const char* at = r.position();
+      std::string_view s = r.read_string();
+      if (s.size() >= std::extent_v<T> || s.find('\0') != std::string_view::npos)
+        r.fail_at("expected a string of at most " + std::to_string(std::extent_v<T> - 1) +
+                      " bytes without NUL, found one of " + std::to_string(s.size()),
+                  at);
+      std::copy(s.begin(), s.end(), out);
+      out[s.size()] = '\0';
+    } else {
+      static_assert(sizeof(T) == 0,
+                    "pyjson: std::string_view and const char* cannot own what is read; read into "
+                    "std::string");
+    }
+  } else if constexpr (c == category::optional) {
+    if (r.peek() == pyjson::kind::null) {
+      r.read_null();
+      out.reset();
+      return;
+    }
+    using U = std::remove_cvref_t<decltype(*out)>;
+    if constexpr (std::same_as<T, std::optional<U>>) {
+      r.read(out.emplace());
+    } else if constexpr (std::same_as<T, std::shared_ptr<U>>) {
+      out = std::make_shared<U>();
+      r.read(*out);
+    } else {
+      static_assert(std::same_as<T, std::unique_ptr<U>>,
+                    "pyjson: a unique_ptr with a custom deleter can be written but not read");
+      out = std::make_unique<U>();
+      r.read(*out);
+    }
+  } else if constexpr (c == category::variant) {
+    read_variant(r, out);
+  } else if constexpr (c == category::map) {
+    read_map(r, out);
+  } else if constexpr (c == category::sequence) {
+    read_sequence(r, out);
+  } else if constexpr (c == category::tuple) {
+    read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (void)((i == I ? (r.read(std::get<I>(out)), true) : false) || ...);
+      }
+      (std::make_index_sequence<std::tuple_size_v<T>>{});
+    });
+  } else if constexpr (c == category::enumeration) {
+    out = static_cast<T>(r.template read_int<std::underlying_type_t<T>>());
+  } else if constexpr (c == category::aggregate) {
+    read_fields(r, aggregate_field_list<T>{}, out);
+  } else {
+    no_mapping<T>();
+  }
+}
+
+template <class E>
+E enum_from_name(pyjson::reader& r, std::string_view name, const char* at) {
+  for (const auto& entry : enum_table<E>)
+    if (entry.name == name) return entry.value;
+  std::string names;
+  for (const auto& entry : enum_table<E>)
+    names += (names.empty() ? "'" : ", '") + std::string(entry.name) + "'";
+  r.fail_at("expected one of " + names + ", found string '" + std::string(name) + "'", at);
+}
+
+template <class T>
+void read_any(pyjson::reader& r, T& out) {
+  if constexpr (has_custom_read<T>) {
+    traits<T>::read(r, out);
+  } else if constexpr (has_fields<T>) {
+    read_fields(r, traits<T>::fields, out);
+  } else if constexpr (enum_by_name<T>) {
+    const char* at = r.position();
+    if (r.peek() != pyjson::kind::string) r.fail("enum name");
+    out = enum_from_name<T>(r, r.read_string(), at);
+  } else {
+    read_builtin(r, out);
+  }
+}
+
+// Arrays of a fixed size (std::array, C arrays, pair, tuple): exactly n elements.
+template <class T, class F>
+void read_fixed(pyjson::reader& r, T&, std::size_t n, F&& read_element) {
+  const char* at = r.position();
+  std::size_t count = 0;
+  r.read_array([&] {
+    if (count < n)
+      read_element(count);
+    else
+      r.skip();
+    ++count;
+  });
+  if (count != n)
+    r.fail_at("expected array of " + std::to_string(n) + " elements, found array of " +
+                  std::to_string(count) + " elements",
+              at);
+}
+
+template <class T>
+void read_sequence(pyjson::reader& r, T& out) {
+  if constexpr (std::is_array_v<T>) {
+    read_fixed(r, out, std::extent_v<T>, [&](std::size_t i) { r.read(out[i]); });
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {  // std::array
+    read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) { r.read(out[i]); });
+  } else if constexpr (requires { out.emplace_back(); }) {
+    out.clear();
+    r.read_array([&] { r.read(out.emplace_back()); });
+  } else if constexpr (requires { out.emplace_after(out.before_begin()); }) {
+    out.clear();
+    auto tail = out.before_begin();
+    r.read_array([&] {
+      tail = out.emplace_after(tail);
+      r.read(*tail);
+    });
+  } else if constexpr (requires(typename T::value_type e) { out.insert(std::move(e)); }) {
+    out.clear();
+    r.read_array([&] {
+      typename T::value_type e{};
+      r.read(e);
+      out.insert(std::move(e));
+    });
+  } else {
+    static_assert(sizeof(T) == 0, "pyjson: this sequence can be written but not read");
+  }
+}
+
+template <class M>
+void read_map(pyjson::reader& r, M& out) {
+  using K = typename M::key_type;
+  using V = typename M::mapped_type;
+  out.clear();
+  r.read_object([&](std::string_view key) {
+    K k = key_from_text<K>(r, key);
+    if constexpr (requires { out.insert_or_assign(k, V{}); }) {
+      // A repeated key keeps its last value, as in Python.
+      V v{};
+      r.read(v);
+      out.insert_or_assign(std::move(k), std::move(v));
+    } else {
+      V v{};
+      r.read(v);
+      out.emplace(std::move(k), std::move(v));
+    }
+  });
+}
+
+// Keys are parsed back from the text json.dumps gives them, and nothing looser.
+template <class K>
+K key_from_text(pyjson::reader& r, std::string_view text) {
+  const char* at = r.key_position();
+  auto bad = [&](const std::string& expected) -> K {
+    r.fail_at("expected " + expected + " key, found '" + std::string(text) + "'", at);
+  };
+  if constexpr (std::same_as<K, std::string>) {
+    return K(text);
+  } else if constexpr (std::same_as<K, bool>) {
+    if (text == "true") return true;
+    if (text == "false") return false;
+    return bad("bool");
+  } else if constexpr (std::integral<K>) {
+    std::string name = (std::is_signed_v<K> ? "int" : "uint") + std::to_string(sizeof(K) * 8);
+    if (!is_int_literal(text)) return bad(name);
+    if (text == "-0") return K{0};
+    K k{};
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
+    if (ec != std::errc() || p != text.data() + text.size()) return bad(name);
+    return k;
+  } else if constexpr (std::floating_point<K>) {
+    if (text == "NaN") return std::numeric_limits<K>::quiet_NaN();
+    if (text == "Infinity") return std::numeric_limits<K>::infinity();
+    if (text == "-Infinity") return -std::numeric_limits<K>::infinity();
+    number_scan n = scan_number(text.data(), text.data() + text.size());
+    if (text.empty() || n.end != text.data() + text.size()) return bad("float");
+    return static_cast<K>(parse_float(text.data(), n.end));
+  } else if constexpr (enum_by_name<K>) {
+    return enum_from_name<K>(r, text, at);
+  } else if constexpr (std::is_enum_v<K>) {
+    return static_cast<K>(key_from_text<std::underlying_type_t<K>>(r, text));
+  } else {
+    static_assert(sizeof(K) == 0,
+                  "pyjson: map keys must be strings, integers, floats, bools or enums to be read");
+  }
+}
+
+// Which JSON kinds an alternative of a variant can take (see read_variant).
+template <class T>
+bool accepts(pyjson::kind k) {
+  using pyjson::kind;
+  if constexpr (has_custom_read<T>) {
+    return true;  // unknown shape: try it
+  } else if constexpr (has_fields<T>) {
+    return k == kind::object;
+  } else if constexpr (enum_by_name<T>) {
+    return k == kind::string;
+  } else {
+    constexpr category c = category_of<T>();
+    if constexpr (c == category::value)
+      return true;
+    else if constexpr (c == category::null)
+      return k == kind::null;
+    else if constexpr (c == category::boolean)
+      return k == kind::boolean;
+    else if constexpr (c == category::integer || c == category::enumeration)
+      return k == kind::integer;
+    else if constexpr (c == category::floating)
+      return k == kind::integer || k == kind::floating;
+    else if constexpr (c == category::string)
+      return k == kind::string;
+    else if constexpr (c == category::optional)
+      return k == kind::null || accepts<std::remove_cvref_t<decltype(*std::declval<T&>())>>(k);
+    else if constexpr (c == category::variant)
+      return true;
+    else if constexpr (c == category::map || c == category::aggregate)
+      return k == kind::object;
+    else if constexpr (c == category::sequence || c == category::tuple)
+      return k == kind::array;
+    else
+      return false;
+  }
+}
+
+// A variant takes the first alternative, in declaration order, whose JSON kind matches the
+// value (null, bool, integer, float, string, array, object; an integer also fits a floating
+// alternative). When several match, each is tried in turn and the first that reads without a
+// type error wins: variant<int8_t, int> takes 300 as int, variant<A, B> of two structs takes
+// the first whose required fields are all there.
+template <class V>
+void read_variant(pyjson::reader& r, V& out) {
+  const char* at = r.position();
+  pyjson::kind k = r.peek();
+  bool done = false;
+  std::string last_error;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using A = std::variant_alternative_t<J, V>;
+      if (done || !accepts<A>(k)) return;
+      try {
+        A a{};
+        r.read(a);
+        out = std::move(a);
+        done = true;
+      } catch (typed_failure& f) {
+        last_error = f.path.empty() ? f.message : "$" + f.path + ": " + f.message;
+        r.rewind(at);
+      }
+    };
+    (attempt(std::integral_constant<std::size_t, I>{}), ...);
+  }
+  (std::make_index_sequence<std::variant_size_v<V>>{});
+  if (!done) {
+    std::string expected = "a value that fits " + std::string(type_name_of<V>());
+    r.fail_at(expected + ", found " + r.describe(at) +
+                  (last_error.empty() ? "" : " (closest: " + last_error + ")"),
+              at);
+  }
+}
+
+template <class Fields, class T, std::size_t... I>
+bool read_field_at(pyjson::reader& r, const Fields& f, T& obj, std::size_t i,
+                   std::index_sequence<I...>) {
+  return ((i == I ? (r.read(Fields::template get<I>(f, obj)), true) : false) || ...);
+}
+
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
+  constexpr std::size_t n = Fields::size;
+  std::bitset<n == 0 ? 1 : n> seen;
+  const char* close = r.read_object([&](std::string_view key) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (f.skipped[i] || f.names[i] != key) continue;
+      seen.set(i);
+      read_field_at(r, f, obj, i, std::make_index_sequence<n>{});
+      return;
+    }
+    if (!r.options().ignore_unknown_keys)
+      r.fail_at("unknown field '" + std::string(key) + "'", r.key_position());
+    r.skip();
+  });
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto check = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
+      using F = std::remove_cvref_t<decltype(Fields::template get<J>(f, obj))>;
+      if (!f.skipped[J] && !seen.test(J)) {
+        if constexpr (is_nullable<F>()) {
+          Fields::template get<J>(f, obj) = F{};  // missing: null
+        } else {
+          r.fail_at("missing required field '" + std::string(f.names[J]) + "'", close);
+        }
+      }
+    };
+    (check(std::integral_constant<std::size_t, I>{}), ...);
+  }
+  (std::make_index_sequence<n>{});
+}
+
+}  // namespace detail
+
+}  // namespace pyjson

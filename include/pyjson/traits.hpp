@@ -1,0 +1,508 @@
+// Traits: pyjson::traits<T>, the one place where a C++ type meets JSON, for both directions;
+// the typed writer and reader that traits work with; and the diagnostic for unmapped types.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "pyjson/detail/number.hpp"
+#include "pyjson/detail/reader.hpp"
+#include "pyjson/detail/reflect.hpp"
+#include "pyjson/detail/writer.hpp"
+#include "pyjson/error.hpp"
+#include "pyjson/options.hpp"
+#include "pyjson/value.hpp"
+
+namespace pyjson {
+
+class writer;
+class reader;
+
+/// The customization point: how T is written as JSON and read back. The primary template
+/// holds the built-in mappings (see the README's type mapping table). Specialize it for your
+/// own types in one of three ways:
+///
+///     // 1. A list of fields, for any class (private members need a friend declaration):
+///     template <> struct pyjson::traits<point> {
+///       static constexpr auto fields = pyjson::fields("x", &point::x, "y", &point::y);
+///     };
+///     // 2. An aggregate with a field renamed or skipped:
+///     template <> struct pyjson::traits<user> {
+///       static constexpr auto fields = pyjson::aggregate_fields<user>().rename("zip_code", "zip");
+///     };
+///     // 3. Full control, both directions:
+///     template <> struct pyjson::traits<celsius> {
+///       static void write(pyjson::writer& w, const celsius& c) { w.write(c.degrees); }
+///       static void read(pyjson::reader& r, celsius& c) { r.read(c.degrees); }
+///     };
+///
+/// and, for an enum written as its enumerator names instead of its value:
+///
+///     template <> struct pyjson::traits<color> { static constexpr bool enum_as_string = true; };
+template <class T>
+struct traits {};
+
+namespace detail {
+
+// A type mismatch found while reading: unwinds to loads<T>, which adds the position and turns
+// it into pyjson::type_error. Each container on the way prepends its part of the path.
+struct typed_failure {
+  std::string path;     // "$" is prepended at the top: ".addresses[0].zip"
+  std::string message;  // "expected int32, found string"
+  const char* at;       // where in the text
+};
+
+template <class T>
+void write_any(pyjson::writer& w, const T& v);
+template <class T>
+void read_any(pyjson::reader& r, T& v);
+
+// The first line of the error for a type without a mapping names the type: this template is
+// declared and never defined (fmt's type_is_unformattable_for idea).
+template <class T>
+struct type_has_no_json_mapping;
+
+template <class T>
+constexpr std::string_view type_name_of() {
+  std::string_view s = __PRETTY_FUNCTION__;
+#if defined(__clang__)
+  std::size_t b = s.find("T = ") + 4, e = s.rfind(']');
+#else
+  std::size_t b = s.find("T = ") + 4, e = s.find(';', b);
+  if (e == std::string_view::npos) e = s.rfind(']');
+#endif
+  return s.substr(b, e - b);
+}
+
+// A key written as an object key: JSON paths use .name when it is an identifier, else ["key"].
+inline std::string path_segment(std::string_view key) {
+  bool ident = !key.empty() && !is_digit(key[0]);
+  for (char c : key) ident = ident && is_ident(c);
+  if (ident) return "." + std::string(key);
+  std::string out = "[\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"]";
+}
+
+}  // namespace detail
+
+/// The typed writer that traits<T>::write receives. It appends to one buffer with every
+/// dump_options field honoured (indent, separators, ensure_ascii, allow_nan, sort_keys).
+///
+///     static void write(pyjson::writer& w, const point& p) {
+///       w.begin_object();
+///       w.member("x", p.x);
+///       w.member("y", p.y);
+///       w.end_object();
+///     }
+class writer {
+ public:
+  writer(std::string& out, const dump_options& opt, bool streaming = false)
+      : impl_(out, opt, streaming) {}
+
+  /// Any mapped value (goes through traits<T>).
+  template <class T>
+  void write(const T& v) {
+    detail::write_any(*this, v);
+  }
+  void write_null() { impl_.write_null(); }
+  void write_bool(bool b) { impl_.write_bool(b); }
+  template <std::integral I>
+  void write_int(I n) {
+    impl_.write_int(n);
+  }
+  void write_float(double d) { impl_.write_float(d); }
+  void write_string(std::string_view s) { impl_.write_string(s); }
+  /// A pyjson::value, as dumps(v) writes it.
+  void write_value(const value& v) { impl_.write(v); }
+
+  void begin_array() { impl_.begin_container('['); }
+  /// One element of an array: item() then write(v).
+  template <class T>
+  void element(const T& v) {
+    impl_.item();
+    write(v);
+  }
+  /// Announces the next element of an array, for elements written piece by piece.
+  void item() { impl_.item(); }
+  void end_array() { impl_.end_container(']'); }
+
+  void begin_object() { impl_.begin_container('{'); }
+  /// One member of an object: key(k) then write(v).
+  template <class T>
+  void member(std::string_view k, const T& v) {
+    impl_.key(k);
+    write(v);
+  }
+  /// Writes the key of the next member; its value follows with write().
+  void key(std::string_view k) { impl_.key(k); }
+  void end_object() { impl_.end_container('}'); }
+
+  const dump_options& options() const noexcept { return impl_.options(); }
+  /// Raises errors that Python raises only once the text is complete (see detail::writer).
+  void finish() { impl_.finish(); }
+
+ private:
+  detail::writer impl_;
+};
+
+/// The typed reader that traits<T>::read receives: pulls values from the text, straight into
+/// C++ objects, with Python's syntax errors and type errors that name the JSON path.
+///
+///     static void read(pyjson::reader& r, point& p) {
+///       r.read_object([&](std::string_view key) {
+///         if (key == "x") r.read(p.x);
+///         else if (key == "y") r.read(p.y);
+///         else r.skip();
+///       });
+///     }
+class reader {
+ public:
+  explicit reader(detail::reader& tok) : tok_(tok) {}
+
+  /// Any mapped value (goes through traits<T>).
+  template <class T>
+  void read(T& out) {
+    detail::read_any(*this, out);
+  }
+
+  /// The kind of the next value, without consuming it.
+  pyjson::kind peek() {
+    const char* p = start();
+    switch (*p) {
+      case 'n': return pyjson::kind::null;
+      case 't':
+      case 'f': return pyjson::kind::boolean;
+      case '"': return pyjson::kind::string;
+      case '[': return pyjson::kind::array;
+      case '{': return pyjson::kind::object;
+      case 'N':
+      case 'I': return pyjson::kind::floating;
+      default: {
+        if (tok_.match("-Infinity")) return pyjson::kind::floating;
+        detail::number_scan n = detail::scan_number(p, tok_.end());
+        if (n.end == p) tok_.fail("Expecting value", p);
+        return n.is_integer ? pyjson::kind::integer : pyjson::kind::floating;
+      }
+    }
+  }
+
+  void read_null() {
+    const char* p = start();
+    if (!tok_.match("null")) mismatch("null", p);
+    tok_.advance(4);
+  }
+  bool read_bool() {
+    const char* p = start();
+    if (tok_.match("true")) {
+      tok_.advance(4);
+      return true;
+    }
+    if (tok_.match("false")) {
+      tok_.advance(5);
+      return false;
+    }
+    mismatch("bool", p);
+  }
+
+  /// An integer into I, range checked: 300 into int8_t is a type_error, never a wrap.
+  template <std::integral I>
+  I read_int() {
+    const char* p = start();
+    detail::number_scan n = detail::scan_number(p, tok_.end());
+    if (n.end == p || !n.is_integer) mismatch(int_name<I>(), p);
+    bool is_unsigned;
+    std::int64_t i = 0;
+    std::uint64_t u = 0;
+    bool fits = detail::parse_int64(p, n.end, is_unsigned, i, u);
+    if (!fits || (is_unsigned ? !std::in_range<I>(u) : !std::in_range<I>(i)))
+      mismatch(int_name<I>(), p);
+    tok_.set_position(n.end);
+    return is_unsigned ? static_cast<I>(u) : static_cast<I>(i);
+  }
+
+  /// A number (integer or float, or NaN/Infinity when allowed) as a double, exactly rounded.
+  double read_float() {
+    const char* p = start();
+    if (tok_.options().allow_nan) {
+      if (tok_.match("NaN")) return tok_.advance(3), std::numeric_limits<double>::quiet_NaN();
+      if (tok_.match("Infinity")) return tok_.advance(8), std::numeric_limits<double>::infinity();
+      if (tok_.match("-Infinity")) return tok_.advance(9), -std::numeric_limits<double>::infinity();
+    }
+    detail::number_scan n = detail::scan_number(p, tok_.end());
+    if (n.end == p) mismatch("float", p);
+    tok_.set_position(n.end);
+    return detail::parse_float(p, n.end);
+  }
+
+  /// A string. The view is valid until the next read.
+  std::string_view read_string() {
+    const char* p = start();
+    if (*p != '"') mismatch("string", p);
+    return tok_.read_string(scratch_);
+  }
+
+  /// An array: calls each() once per element; each() must read (or skip) the element.
+  template <class F>
+  void read_array(F&& each) {
+    const char* p = start();
+    if (*p != '[') mismatch("array", p);
+    enter(p);
+    tok_.advance(1);
+    tok_.skip_ws();
+    std::size_t index = 0;
+    if (!tok_.at_end() && *tok_.position() == ']') {
+      tok_.advance(1);
+    } else {
+      for (;; ++index) {
+        try {
+          each();
+        } catch (detail::typed_failure& f) {
+          f.path.insert(0, "[" + std::to_string(index) + "]");
+          throw;
+        }
+        tok_.skip_ws();
+        const char* q = tok_.position();
+        if (q < tok_.end() && *q == ',') {
+          tok_.advance(1);
+          continue;
+        }
+        if (q < tok_.end() && *q == ']') {
+          tok_.advance(1);
+          break;
+        }
+        tok_.fail("Expecting ',' delimiter", q);
+      }
+    }
+    --depth_;
+  }
+
+  /// An object: calls each(key) once per member; each() must read (or skip) the value. The key
+  /// is valid until the value is read. Returns where the closing brace was.
+  template <class F>
+  const char* read_object(F&& each) {
+    const char* p = start();
+    if (*p != '{') mismatch("object", p);
+    enter(p);
+    tok_.advance(1);
+    tok_.skip_ws();
+    const char* close = tok_.position();
+    if (!tok_.at_end() && *close == '}') {
+      tok_.advance(1);
+      --depth_;
+      return close;
+    }
+    for (;;) {
+      const char* q = tok_.position();
+      if (q == tok_.end() || *q != '"')
+        tok_.fail("Expecting property name enclosed in double quotes", q);
+      key_at_ = q;
+      std::string_view key = tok_.read_string(key_scratch_);
+      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
+      if (key.data() == key_scratch_.data()) {
+        owned = key;
+        key = owned;
+      }
+      tok_.skip_ws();
+      const char* colon = tok_.position();
+      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      tok_.advance(1);
+      try {
+        each(key);
+      } catch (detail::typed_failure& f) {
+        f.path.insert(0, detail::path_segment(key));
+        throw;
+      }
+      tok_.skip_ws();
+      const char* d = tok_.position();
+      if (d < tok_.end() && *d == ',') {
+        tok_.advance(1);
+        tok_.skip_ws();
+        continue;
+      }
+      if (d < tok_.end() && *d == '}') {
+        tok_.advance(1);
+        --depth_;
+        return d;
+      }
+      tok_.fail("Expecting ',' delimiter", d);
+    }
+  }
+
+  /// Checks the next value and moves past it without building anything.
+  void skip() {
+    start();
+    detail::value_builder(tok_, depth_).skip();
+  }
+
+  /// The next value as a pyjson::value.
+  value read_value() {
+    start();
+    return detail::value_builder(tok_, depth_).parse();
+  }
+
+  /// Raises a type error at the next value: "expected <expected>, found <what is there>".
+  [[noreturn]] void fail(std::string_view expected) { mismatch(expected, start()); }
+  /// Raises a type error with this message at `at` (a position in the text).
+  [[noreturn]] void fail_at(std::string message, const char* at) {
+    throw detail::typed_failure{"", std::move(message), at};
+  }
+
+  const load_options& options() const noexcept { return tok_.options(); }
+  /// Where the next read starts (after whitespace); a position to give back to rewind().
+  const char* position() { return start(); }
+  /// Goes back to a position taken from position(): a failed attempt can be retried.
+  void rewind(const char* p) noexcept { tok_.set_position(p); }
+  /// Where the key of the member being read starts.
+  const char* key_position() const noexcept { return key_at_; }
+
+  /// "found ..." for the value at p: its JSON type, with the literal for numbers.
+  std::string describe(const char* p) {
+    switch (*p) {
+      case 'n': return "null";
+      case 't':
+      case 'f': return "bool";
+      case '"': return "string";
+      case '[': return "array";
+      case '{': return "object";
+      case 'N':
+      case 'I': return "float";
+      default: {
+        detail::number_scan n = detail::scan_number(p, tok_.end());
+        std::string_view text(p, static_cast<std::size_t>(n.end - p));
+        if (text.size() > 40) text = text.substr(0, 40);
+        std::string s = (n.is_integer ? "int " : "float ") + std::string(text);
+        if (static_cast<std::size_t>(n.end - p) > 40) s += "...";
+        return s;
+      }
+    }
+  }
+
+ private:
+  // Skips whitespace and returns the start of the next value; decode_error when there is none.
+  const char* start() {
+    tok_.skip_ws();
+    if (tok_.at_end()) tok_.fail("Expecting value", tok_.position());
+    return tok_.position();
+  }
+  void enter(const char* p) {
+    if (++depth_ > tok_.options().max_depth) [[unlikely]]
+      tok_.fail(("Nesting deeper than max_depth (" + std::to_string(tok_.options().max_depth) + ")")
+                    .c_str(),
+                p);
+  }
+  [[noreturn]] void mismatch(std::string_view expected, const char* p) {
+    // A value that is not even JSON is a syntax error, reported as Python reports it.
+    char c = *p;
+    bool starts_value = c == 'n' || c == 't' || c == 'f' || c == '"' || c == '[' || c == '{' ||
+                        c == 'N' || c == 'I' || c == '-' || detail::is_digit(c);
+    if (!starts_value) tok_.fail("Expecting value", p);
+    throw detail::typed_failure{"", "expected " + std::string(expected) + ", found " + describe(p),
+                                p};
+  }
+  template <class I>
+  static std::string int_name() {
+    return (std::is_signed_v<I> ? "int" : "uint") + std::to_string(sizeof(I) * 8);
+  }
+
+  detail::reader& tok_;
+  std::string scratch_, key_scratch_;
+  std::size_t depth_ = 0;
+  const char* key_at_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Field lists: the declarative form of traits<T>.
+
+namespace detail {
+
+template <class Class, class M>
+constexpr Class class_of(M Class::*);
+
+// Fields named by member pointers: fields("x", &point::x, "y", &point::y).
+template <class Class, class... Members>
+struct member_fields {
+  static constexpr std::size_t size = sizeof...(Members);
+  std::array<std::string_view, size> names;
+  std::tuple<Members...> members;
+  std::array<bool, size> skipped{};
+
+  template <std::size_t I, class T>
+  static constexpr auto& get(const member_fields& self, T& obj) {
+    return obj.*std::get<I>(self.members);
+  }
+};
+
+// The fields of an aggregate, named from the declaration, with renames and skips applied.
+template <class T>
+struct aggregate_field_list {
+  static constexpr std::size_t size = field_count<T>;
+  std::array<std::string_view, size> names = field_names<T>;
+  std::array<bool, size> skipped{};
+
+  template <std::size_t I, class U>
+  static constexpr auto& get(const aggregate_field_list&, U& obj) {
+    return std::get<I>(tie_fields(obj));
+  }
+
+  /// The JSON key of field `from` becomes `to`.
+  consteval aggregate_field_list rename(std::string_view from, std::string_view to) const {
+    aggregate_field_list out = *this;
+    out.names[index_of(from)] = to;
+    return out;
+  }
+  /// Field `name` is neither written nor read.
+  consteval aggregate_field_list skip(std::string_view name) const {
+    aggregate_field_list out = *this;
+    out.skipped[index_of(name)] = true;
+    return out;
+  }
+
+ private:
+  consteval std::size_t index_of(std::string_view name) const {
+    for (std::size_t i = 0; i < size; ++i)
+      if (field_names<T>[i] == name) return i;
+    throw "pyjson: no field of that name in this aggregate";  // a compile-time error
+  }
+};
+
+template <class... Args, std::size_t... I>
+constexpr auto make_member_fields(std::tuple<Args...> args, std::index_sequence<I...>) {
+  using first_member = std::tuple_element_t<1, std::tuple<Args...>>;
+  using cls = decltype(class_of(std::declval<first_member>()));
+  using result = member_fields<cls, std::tuple_element_t<2 * I + 1, std::tuple<Args...>>...>;
+  return result{{std::string_view(std::get<2 * I>(args))...}, {std::get<2 * I + 1>(args)...}, {}};
+}
+
+}  // namespace detail
+
+/// Declares the JSON fields of a class: key, member pointer, key, member pointer, ...
+///
+///     static constexpr auto fields = pyjson::fields("x", &point::x, "y", &point::y);
+template <class... Args>
+constexpr auto fields(Args... args) {
+  static_assert(sizeof...(Args) % 2 == 0 && sizeof...(Args) > 0,
+                "pyjson::fields takes pairs: \"key\", &type::member, ...");
+  return detail::make_member_fields(std::tuple<Args...>(args...),
+                                    std::make_index_sequence<sizeof...(Args) / 2>{});
+}
+
+/// The fields of aggregate T as pyjson finds them (names from the declaration), ready for
+/// .rename("field", "key") and .skip("field").
+template <class T>
+consteval detail::aggregate_field_list<T> aggregate_fields() {
+  return {};
+}
+
+}  // namespace pyjson
