@@ -58,6 +58,7 @@ struct typed_failure {
   std::string path;     // "$" is prepended at the top: ".addresses[0].zip"
   std::string message;  // "expected int32, found string"
   const char* at;       // where in the text
+  bool at_key = false;  // about a member's key: the path stops at its object
 };
 
 template <class T>
@@ -321,7 +322,8 @@ class reader {
       try {
         each(key);
       } catch (detail::typed_failure& f) {
-        f.path.insert(0, detail::path_segment(key));
+        if (!f.at_key) f.path.insert(0, detail::path_segment(key));
+        f.at_key = false;
         throw;
       }
       tok_.skip_ws();
@@ -357,6 +359,10 @@ class reader {
   /// Raises a type error with this message at `at` (a position in the text).
   [[noreturn]] void fail_at(std::string message, const char* at) {
     throw detail::typed_failure{"", std::move(message), at};
+  }
+  /// Raises a type error about the key of the member being read (the path names its object).
+  [[noreturn]] void fail_at_key(std::string message) {
+    throw detail::typed_failure{"", std::move(message), key_at_, true};
   }
 
   const load_options& options() const noexcept { return tok_.options(); }

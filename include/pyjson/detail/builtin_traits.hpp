@@ -516,7 +516,7 @@ template <class K>
 K key_from_text(pyjson::reader& r, std::string_view text) {
   const char* at = r.key_position();
   auto bad = [&](const std::string& expected) -> K {
-    r.fail_at("expected " + expected + " key, found '" + std::string(text) + "'", at);
+    r.fail_at_key("expected " + expected + " key, found '" + std::string(text) + "'");
   };
   if constexpr (std::same_as<K, std::string>) {
     return K(text);
@@ -546,6 +546,38 @@ K key_from_text(pyjson::reader& r, std::string_view text) {
   } else {
     static_assert(sizeof(K) == 0,
                   "pyjson: map keys must be strings, integers, floats, bools or enums to be read");
+  }
+}
+
+// The JSON a type reads from, for messages: "int", "string", "object", ...
+template <class T>
+constexpr std::string_view json_kind_name() {
+  if constexpr (has_custom_read<T>) {
+    return "value";
+  } else if constexpr (has_fields<T>) {
+    return "object";
+  } else if constexpr (enum_by_name<T>) {
+    return "string";
+  } else {
+    constexpr category c = category_of<T>();
+    if constexpr (c == category::value || c == category::variant)
+      return "any value";
+    else if constexpr (c == category::null)
+      return "null";
+    else if constexpr (c == category::boolean)
+      return "bool";
+    else if constexpr (c == category::integer || c == category::enumeration)
+      return "int";
+    else if constexpr (c == category::floating)
+      return "float";
+    else if constexpr (c == category::string)
+      return "string";
+    else if constexpr (c == category::optional)
+      return "null";
+    else if constexpr (c == category::map || c == category::aggregate)
+      return "object";
+    else
+      return "array";
   }
 }
 
@@ -615,8 +647,16 @@ void read_variant(pyjson::reader& r, V& out) {
   }
   (std::make_index_sequence<std::variant_size_v<V>>{});
   if (!done) {
-    std::string expected = "a value that fits " + std::string(type_name_of<V>());
-    r.fail_at(expected + ", found " + r.describe(at) +
+    std::string expected;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      auto add = [&](std::string_view name) {
+        if (expected.find(name) == std::string::npos)
+          expected += (expected.empty() ? "" : " or ") + std::string(name);
+      };
+      (add(json_kind_name<std::variant_alternative_t<I, V>>()), ...);
+    }
+    (std::make_index_sequence<std::variant_size_v<V>>{});
+    r.fail_at("expected " + expected + ", found " + r.describe(at) +
                   (last_error.empty() ? "" : " (closest: " + last_error + ")"),
               at);
   }
@@ -639,8 +679,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
       read_field_at(r, f, obj, i, std::make_index_sequence<n>{});
       return;
     }
-    if (!r.options().ignore_unknown_keys)
-      r.fail_at("unknown field '" + std::string(key) + "'", r.key_position());
+    if (!r.options().ignore_unknown_keys) r.fail_at_key("unknown field '" + std::string(key) + "'");
     r.skip();
   });
   [&]<std::size_t... I>(std::index_sequence<I...>) {

@@ -1,0 +1,506 @@
+// Tests of typed reading and writing through pyjson::traits<T>: every built-in mapping in both
+// directions, user mappings, and the type errors with their paths and positions.
+// SPDX-License-Identifier: MIT
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <forward_list>
+#include <limits>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <pyjson.hpp>
+#include <random>
+#include <set>
+#include <span>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace {
+
+struct address {
+  std::string street;
+  int zip;
+};
+struct user {
+  std::string name;
+  int age;
+  std::optional<std::string> email;
+  std::vector<address> addresses;
+};
+bool operator==(const address& a, const address& b) {
+  return a.street == b.street && a.zip == b.zip;
+}
+bool operator==(const user& a, const user& b) {
+  return a.name == b.name && a.age == b.age && a.email == b.email && a.addresses == b.addresses;
+}
+
+enum class color { red, green = 5, blue };
+enum class level : std::uint8_t { low = 1, high = 200 };
+
+struct renamed {
+  std::string zip_code;
+  int cache = 0;
+  int kept = 0;
+};
+
+class point {  // not an aggregate: private members, a constructor
+ public:
+  point() = default;
+  point(double x, double y) : x_(x), y_(y) {}
+  double x() const { return x_; }
+  double y() const { return y_; }
+
+ private:
+  friend struct pyjson::traits<point>;
+  double x_ = 0, y_ = 0;
+};
+
+struct celsius {
+  double degrees = 0;
+};
+
+struct tree {
+  std::string name;
+  std::vector<tree> children;
+};
+
+template <class T>
+std::string type_error_of(std::string_view text, const pyjson::load_options& opt = {}) {
+  try {
+    pyjson::loads<T>(text, opt);
+  } catch (const pyjson::type_error& e) {
+    return e.what();
+  } catch (const pyjson::decode_error& e) {
+    return std::string("decode_error: ") + e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+template <>
+struct pyjson::traits<color> {
+  static constexpr bool enum_as_string = true;
+};
+template <>
+struct pyjson::traits<renamed> {
+  static constexpr auto fields =
+      pyjson::aggregate_fields<renamed>().rename("zip_code", "zip").skip("cache");
+};
+template <>
+struct pyjson::traits<point> {
+  static constexpr auto fields = pyjson::fields("x", &point::x_, "y", &point::y_);
+};
+template <>
+struct pyjson::traits<celsius> {
+  static void write(pyjson::writer& w, const celsius& c) { w.write(c.degrees); }
+  static void read(pyjson::reader& r, celsius& c) { r.read(c.degrees); }
+};
+
+TEST_CASE("typed: the DESIGN.md examples") {
+  auto numbers = pyjson::loads<std::vector<int>>("[2, 3, 5, 7, 11, 13]");
+  CHECK(numbers == std::vector<int>{2, 3, 5, 7, 11, 13});
+  struct User {
+    std::string name;
+    int age;
+    std::optional<std::string> email;
+  };
+  User u = pyjson::loads<User>(R"({"name": "Ada", "age": 36})");
+  CHECK(u.name == "Ada");
+  CHECK(u.age == 36);
+  CHECK(!u.email);
+  CHECK(pyjson::dumps(u) == R"({"name": "Ada", "age": 36, "email": null})");
+  std::stringstream io;
+  pyjson::dump(numbers, io);
+  CHECK(io.str() == "[2, 3, 5, 7, 11, 13]");
+  CHECK(pyjson::load<std::vector<int>>(io) == numbers);
+}
+
+TEST_CASE("typed: scalars") {
+  CHECK(pyjson::dumps(nullptr) == "null");
+  CHECK(pyjson::dumps(std::monostate{}) == "null");
+  CHECK(pyjson::dumps(true) == "true");
+  CHECK(pyjson::dumps(-42) == "-42");
+  CHECK(pyjson::dumps(std::numeric_limits<std::uint64_t>::max()) == "18446744073709551615");
+  CHECK(pyjson::dumps(1e16) == "1e+16");
+  CHECK(pyjson::dumps(0.1f) == "0.10000000149011612");  // Python: float(numpy.float32(0.1))
+  CHECK(pyjson::dumps(std::string("caf\xc3\xa9")) == R"("caf\u00e9")");
+  CHECK(pyjson::dumps(std::string_view("a\"b")) == R"("a\"b")");
+  CHECK(pyjson::dumps("literal") == R"("literal")");
+  const char* none = nullptr;
+  CHECK(pyjson::dumps(none) == "null");
+  char buf[8] = "ab";
+  CHECK(pyjson::dumps(buf) == R"("ab")");
+  CHECK(pyjson::loads<bool>("true"));
+  CHECK(pyjson::loads<double>("1") == 1.0);
+  CHECK(pyjson::loads<double>("1e400") == std::numeric_limits<double>::infinity());
+  CHECK(pyjson::loads<float>("0.5") == 0.5f);
+  CHECK(pyjson::loads<std::string>(R"("\u00e9")") == "\xc3\xa9");
+  CHECK(pyjson::loads<std::nullptr_t>("null") == nullptr);
+  CHECK(pyjson::loads<std::int64_t>("-9223372036854775808") ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(pyjson::loads<std::uint64_t>("18446744073709551615") ==
+        std::numeric_limits<std::uint64_t>::max());
+  char fixed[4];
+  std::string_view three = R"("abc")";
+  pyjson::detail::reader tok(three, {});
+  pyjson::reader r(tok);
+  r.read(fixed);
+  CHECK(std::string(fixed) == "abc");
+  std::string_view four = R"("abcd")";
+  pyjson::detail::reader tok4(four, {});
+  pyjson::reader r4(tok4);
+  try {
+    r4.read(fixed);
+    FAIL("no error");
+  } catch (const pyjson::detail::typed_failure& f) {
+    CHECK(f.message == "expected a string of at most 3 bytes without NUL, found one of 4");
+  }
+}
+
+TEMPLATE_TEST_CASE("typed: integers are range checked", "", std::int8_t, std::uint8_t, std::int16_t,
+                   std::uint16_t, std::int32_t, std::uint32_t, std::int64_t, std::uint64_t) {
+  using lim = std::numeric_limits<TestType>;
+  std::string max = std::to_string(lim::max());
+  std::string min = std::to_string(lim::min());
+  CHECK(pyjson::loads<TestType>(max) == lim::max());
+  CHECK(pyjson::loads<TestType>(min) == lim::min());
+  CHECK(pyjson::dumps(lim::max()) == max);
+  CHECK(pyjson::dumps(lim::min()) == min);
+  std::string name = (lim::is_signed ? "int" : "uint") + std::to_string(sizeof(TestType) * 8);
+  std::string above = pyjson::dumps(pyjson::value::from_int_text(max + "0"));
+  CHECK(type_error_of<TestType>(above) ==
+        "$: expected " + name + ", found int " + above + ": line 1 column 1 (char 0)");
+  CHECK(type_error_of<TestType>("-1" + std::string(lim::is_signed ? "0000000000000000000" : "")) ==
+        "$: expected " + name + ", found int -1" + (lim::is_signed ? "0000000000000000000" : "") +
+            ": line 1 column 1 (char 0)");
+  CHECK(type_error_of<TestType>("1.5") ==
+        "$: expected " + name + ", found float 1.5: line 1 column 1 (char 0)");
+  CHECK(type_error_of<TestType>("true") ==
+        "$: expected " + name + ", found bool: line 1 column 1 (char 0)");
+}
+
+TEST_CASE("typed: type errors name the path, the expectation, what was found and where") {
+  CHECK(type_error_of<std::int8_t>("300") ==
+        "$: expected int8, found int 300: line 1 column 1 (char 0)");
+  CHECK(type_error_of<unsigned>("-1") ==
+        "$: expected uint32, found int -1: line 1 column 1 (char 0)");
+  CHECK(type_error_of<int>("1.5") ==
+        "$: expected int32, found float 1.5: line 1 column 1 (char 0)");
+  CHECK(type_error_of<bool>(R"("true")") ==
+        "$: expected bool, found string: line 1 column 1 (char 0)");
+  CHECK(
+      type_error_of<user>(
+          R"({"name": "Ada", "age": 36, "addresses": [{"street": "x", "zip": 1}, {"street": "y", "zip": "12"}]})") ==
+      "$.addresses[1].zip: expected int32, found string: line 1 column 92 (char 91)");
+  CHECK(type_error_of<user>("{\"name\": \"Ada\",\n \"addresses\": []}") ==
+        "$: missing required field 'age': line 2 column 17 (char 32)");
+  CHECK(type_error_of<std::map<std::string, std::vector<int>>>(R"({"a b": [1, null]})") ==
+        R"($["a b"][1]: expected int32, found null: line 1 column 13 (char 12))");
+  CHECK(type_error_of<std::vector<std::string>>("[\"x\", {}]") ==
+        "$[1]: expected string, found object: line 1 column 7 (char 6)");
+  CHECK(type_error_of<std::array<int, 2>>("[1, 2, 3]") ==
+        "$: expected array of 2 elements, found array of 3 elements: line 1 column 1 (char 0)");
+  CHECK(type_error_of<std::pair<int, int>>("[1]") ==
+        "$: expected array of 2 elements, found array of 1 elements: line 1 column 1 (char 0)");
+  CHECK(type_error_of<std::map<int, int>>(R"({"x": 1})") ==
+        R"($: expected int32 key, found 'x': line 1 column 2 (char 1))");
+  CHECK(
+      type_error_of<color>(R"("purple")") ==
+      "$: expected one of 'red', 'green', 'blue', found string 'purple': line 1 column 1 (char 0)");
+  // Unknown keys: ignored by default, an error on request.
+  CHECK(pyjson::loads<address>(R"({"street": "s", "zip": 1, "extra": [1, {"deep": 2}]})").zip == 1);
+  CHECK(type_error_of<address>(R"({"street": "s", "zipp": 1})", {.ignore_unknown_keys = false}) ==
+        "$: unknown field 'zipp': line 1 column 17 (char 16)");
+  // Syntax errors stay decode_errors with Python's messages, even after a type mismatch.
+  CHECK(type_error_of<std::vector<int>>(R"([1, "a", ])") ==
+        "decode_error: Expecting value: line 1 column 10 (char 9)");
+  CHECK(type_error_of<address>(R"({"street": 1)") ==
+        "decode_error: Expecting ',' delimiter: line 1 column 13 (char 12)");
+  CHECK(type_error_of<std::vector<int>>("[1] x") ==
+        "decode_error: Extra data: line 1 column 5 (char 4)");
+  CHECK(type_error_of<int>("") == "decode_error: Expecting value: line 1 column 1 (char 0)");
+  CHECK(type_error_of<int>("?") == "decode_error: Expecting value: line 1 column 1 (char 0)");
+}
+
+TEST_CASE("typed: sequences") {
+  CHECK(pyjson::dumps(std::vector<int>{}) == "[]");
+  CHECK(pyjson::dumps(std::deque<int>{1, 2}) == "[1, 2]");
+  CHECK(pyjson::dumps(std::list<std::string>{"a"}) == R"(["a"])");
+  CHECK(pyjson::dumps(std::forward_list<int>{3, 4}) == "[3, 4]");
+  CHECK(pyjson::dumps(std::set<int>{3, 1, 2}) == "[1, 2, 3]");
+  CHECK(pyjson::dumps(std::multiset<int>{1, 1}) == "[1, 1]");
+  CHECK(pyjson::dumps(std::unordered_set<int>{7}) == "[7]");
+  CHECK(pyjson::dumps(std::array<int, 3>{1, 2, 3}) == "[1, 2, 3]");
+  int c_array[2] = {5, 6};
+  CHECK(pyjson::dumps(c_array) == "[5, 6]");
+  std::vector<int> backing{1, 2};
+  CHECK(pyjson::dumps(std::span<const int>(backing)) == "[1, 2]");
+  CHECK(pyjson::dumps(std::pair<int, std::string>{1, "a"}) == R"([1, "a"])");
+  CHECK(pyjson::dumps(std::tuple<>{}) == "[]");
+  CHECK(pyjson::dumps(std::tuple<int, bool, std::nullptr_t>{1, true, nullptr}) ==
+        "[1, true, null]");
+
+  CHECK(pyjson::loads<std::deque<int>>("[1, 2]") == std::deque<int>{1, 2});
+  CHECK(pyjson::loads<std::list<int>>("[1, 2]") == std::list<int>{1, 2});
+  CHECK(pyjson::loads<std::forward_list<int>>("[1, 2, 3]") == std::forward_list<int>{1, 2, 3});
+  CHECK(pyjson::loads<std::set<int>>("[3, 1, 3]") == std::set<int>{1, 3});
+  CHECK(pyjson::loads<std::multiset<int>>("[3, 1, 3]") == std::multiset<int>{1, 3, 3});
+  CHECK(pyjson::loads<std::unordered_set<std::string>>(R"(["a", "b"])") ==
+        std::unordered_set<std::string>{"a", "b"});
+  CHECK(pyjson::loads<std::array<int, 3>>("[1, 2, 3]") == std::array<int, 3>{1, 2, 3});
+  CHECK(pyjson::loads<std::pair<int, std::string>>(R"([1, "a"])") ==
+        std::pair<int, std::string>{1, "a"});
+  CHECK(pyjson::loads<std::tuple<int, bool, double>>("[1, false, 2.5]") ==
+        std::tuple<int, bool, double>{1, false, 2.5});
+  CHECK(pyjson::loads<std::vector<std::vector<int>>>("[[], [1], [2, 3]]") ==
+        std::vector<std::vector<int>>{{}, {1}, {2, 3}});
+  // Reading into a non-empty container replaces its content.
+  std::vector<int> reused{9, 9, 9};
+  std::string_view text = "[1]";
+  pyjson::detail::reader tok(text, {});
+  pyjson::reader r(tok);
+  r.read(reused);
+  CHECK(reused == std::vector<int>{1});
+}
+
+TEST_CASE("typed: maps with every key type, as Python converts keys") {
+  CHECK(pyjson::dumps(std::map<std::string, int>{{"b", 1}, {"a", 2}}) == R"({"a": 2, "b": 1})");
+  CHECK(pyjson::dumps(std::map<int, double>{{10, 1.5}, {9, 2}}) == R"({"9": 2.0, "10": 1.5})");
+  CHECK(pyjson::dumps(std::map<double, int>{{1.5, 1}, {1e16, 2}}) == R"({"1.5": 1, "1e+16": 2})");
+  CHECK(pyjson::dumps(std::map<bool, int>{{true, 1}}) == R"({"true": 1})");
+  CHECK(pyjson::dumps(std::map<color, int>{{color::green, 1}}) == R"({"green": 1})");
+  CHECK(pyjson::dumps(std::map<level, int>{{level::high, 1}}) == R"({"200": 1})");
+  std::unordered_map<int, int> um{{10, 1}, {9, 2}, {-1, 3}};
+  CHECK(pyjson::dumps(um, {.sort_keys = true}) == R"({"-1": 3, "9": 2, "10": 1})");
+  std::map<std::pair<int, int>, int> tuple_keys{{{1, 2}, 3}};
+  CHECK_THROWS_WITH(pyjson::dumps(tuple_keys),
+                    Catch::Contains("keys must be str, int, float, bool or None, not"));
+  CHECK(pyjson::dumps(tuple_keys, {.skipkeys = true}) == "{}");
+  std::map<double, int> nan_key{{std::numeric_limits<double>::quiet_NaN(), 1}};
+  CHECK(pyjson::dumps(nan_key) == R"({"NaN": 1})");
+  CHECK_THROWS_AS(pyjson::dumps(nan_key, {.allow_nan = false}), pyjson::value_error);
+
+  using int_map = std::map<int, std::string>;
+  CHECK(pyjson::loads<int_map>(R"({"9": "a", "-10": "b"})") == int_map{{9, "a"}, {-10, "b"}});
+  CHECK(type_error_of<int_map>(R"({"09": "a"})") ==
+        R"($: expected int32 key, found '09': line 1 column 2 (char 1))");
+  CHECK(pyjson::loads<std::map<double, int>>(R"({"1.5": 1, "Infinity": 2})").size() == 2);
+  CHECK(pyjson::loads<std::map<bool, int>>(R"({"true": 1, "false": 0})").at(true) == 1);
+  CHECK(pyjson::loads<std::map<color, int>>(R"({"blue": 1})").at(color::blue) == 1);
+  // A repeated key keeps the last value, as Python's dict does.
+  CHECK(pyjson::loads<std::map<std::string, int>>(R"({"a": 1, "a": 2})").at("a") == 2);
+  auto mm = pyjson::loads<std::multimap<std::string, int>>(R"({"a": 1, "a": 2})");
+  CHECK(mm.size() == 2);
+  CHECK(pyjson::loads<std::unordered_map<std::string, std::vector<int>>>(R"({"k": [1]})").at("k") ==
+        std::vector<int>{1});
+}
+
+TEST_CASE("typed: optional, pointers, variant, monostate, value") {
+  CHECK(pyjson::dumps(std::optional<int>{}) == "null");
+  CHECK(pyjson::dumps(std::optional<int>{3}) == "3");
+  CHECK(pyjson::dumps(std::unique_ptr<int>{}) == "null");
+  CHECK(pyjson::dumps(std::make_unique<int>(4)) == "4");
+  CHECK(pyjson::dumps(std::make_shared<std::string>("s")) == R"("s")");
+  CHECK(!pyjson::loads<std::optional<int>>("null"));
+  CHECK(*pyjson::loads<std::optional<int>>("5") == 5);
+  CHECK(!pyjson::loads<std::unique_ptr<int>>("null"));
+  CHECK(*pyjson::loads<std::unique_ptr<int>>("6") == 6);
+  CHECK(*pyjson::loads<std::shared_ptr<std::vector<int>>>("[1]") == std::vector<int>{1});
+
+  using var = std::variant<std::monostate, bool, std::int8_t, long, double, std::string,
+                           std::vector<int>, std::map<std::string, int>>;
+  CHECK(pyjson::loads<var>("null").index() == 0);
+  CHECK(pyjson::loads<var>("true").index() == 1);
+  CHECK(pyjson::loads<var>("7").index() == 2);
+  CHECK(pyjson::loads<var>("300").index() == 3);  // too big for int8_t: the next integer type
+  CHECK(pyjson::loads<var>("2.5").index() == 4);
+  CHECK(pyjson::loads<var>(R"("s")").index() == 5);
+  CHECK(pyjson::loads<var>("[1]").index() == 6);
+  CHECK(pyjson::loads<var>(R"({"a": 1})").index() == 7);
+  CHECK(pyjson::dumps(var{std::string("x")}) == R"("x")");
+  CHECK(pyjson::dumps(var{std::monostate{}}) == "null");
+  // Two structs: the first whose required fields are all there.
+  using shape = std::variant<address, user>;
+  CHECK(pyjson::loads<shape>(R"({"name": "n", "age": 1, "addresses": []})").index() == 1);
+  CHECK(pyjson::loads<shape>(R"({"street": "s", "zip": 1})").index() == 0);
+  CHECK(type_error_of<std::variant<int, std::string>>("[1]") ==
+        "$: expected int or string, found array: line 1 column 1 (char 0)");
+  CHECK(type_error_of<std::variant<std::int8_t, std::string>>("300") ==
+        "$: expected int or string, found int 300 (closest: expected int8, found int 300): line 1 "
+        "column 1 (char 0)");
+
+  // pyjson::value anywhere inside typed data.
+  struct mixed {
+    int id;
+    pyjson::value extra;
+  };
+  mixed m = pyjson::loads<mixed>(R"({"id": 1, "extra": {"any": [1, "thing"]}})");
+  CHECK(m.extra["any"][1].get<std::string>() == "thing");
+  CHECK(pyjson::dumps(m) == R"({"id": 1, "extra": {"any": [1, "thing"]}})");
+  CHECK(pyjson::loads<pyjson::value>("[1]") == pyjson::loads("[1]"));
+}
+
+TEST_CASE("typed: enums as integers by default, as names by opt-in") {
+  CHECK(pyjson::dumps(level::high) == "200");
+  CHECK(pyjson::loads<level>("1") == level::low);
+  CHECK(type_error_of<level>("256") ==
+        "$: expected uint8, found int 256: line 1 column 1 (char 0)");
+  CHECK(pyjson::dumps(color::green) == R"("green")");
+  CHECK(pyjson::dumps(std::vector<color>{color::red, color::blue}) == R"(["red", "blue"])");
+  CHECK(pyjson::loads<color>(R"("blue")") == color::blue);
+  CHECK_THROWS_WITH(pyjson::dumps(static_cast<color>(42)), Catch::Contains("has no name"));
+}
+
+TEST_CASE("typed: aggregates, renamed and skipped fields, classes with fields(), custom traits") {
+  user u{"Ada", 36, "ada@example.org", {{"Main St", 12345}, {"Side St", 1}}};
+  std::string compact = pyjson::dumps(u);
+  CHECK(
+      compact ==
+      R"({"name": "Ada", "age": 36, "email": "ada@example.org", "addresses": [{"street": "Main St", "zip": 12345}, {"street": "Side St", "zip": 1}]})");
+  CHECK(pyjson::loads<user>(compact) == u);
+  for (int indent : {0, 2, 4}) {
+    std::string pretty = pyjson::dumps(u, {.indent = indent, .sort_keys = true});
+    CHECK(pyjson::loads<user>(pretty) == u);
+    CHECK(pretty == pyjson::dumps(pyjson::loads(compact), {.indent = indent, .sort_keys = true}));
+  }
+  renamed rn{"12345", 7, 1};
+  CHECK(pyjson::dumps(rn) == R"({"zip": "12345", "kept": 1})");
+  renamed back = pyjson::loads<renamed>(R"({"zip": "9", "kept": 2, "cache": 5})");
+  CHECK(back.zip_code == "9");
+  CHECK(back.cache == 0);  // skipped: neither written nor read
+  CHECK(back.kept == 2);
+  CHECK(pyjson::dumps(point(1.5, -2)) == R"({"x": 1.5, "y": -2.0})");
+  point p = pyjson::loads<point>(R"({"y": 4, "x": 3})");
+  CHECK(p.x() == 3);
+  CHECK(p.y() == 4);
+  CHECK(pyjson::dumps(celsius{21.5}) == "21.5");
+  CHECK(pyjson::loads<celsius>("-3").degrees == -3);
+  CHECK(pyjson::dumps(std::vector<celsius>{{1}, {2}}) == "[1.0, 2.0]");
+  // Recursive types, bounded by max_depth.
+  tree t =
+      pyjson::loads<tree>(R"({"name": "root", "children": [{"name": "leaf", "children": []}]})");
+  CHECK(t.children.at(0).name == "leaf");
+  CHECK(pyjson::dumps(t) == R"({"name": "root", "children": [{"name": "leaf", "children": []}]})");
+  std::string deep;
+  for (int i = 0; i < 600; ++i) deep += R"({"name": "n", "children": [)";
+  for (int i = 0; i < 600; ++i) deep += "]}";
+  CHECK(type_error_of<tree>(deep) ==
+        "decode_error: Nesting deeper than max_depth (1000): line 1 column 13501 (char 13500)");
+}
+
+TEST_CASE("typed: nested structs in maps in vectors, streams and files") {
+  using book = std::vector<std::map<std::string, std::vector<address>>>;
+  book b{{{"home", {{"a", 1}}}, {"work", {}}}, {}};
+  std::string text = pyjson::dumps(b, {.indent = 2});
+  CHECK(pyjson::loads<book>(text) == b);
+  CHECK(text == pyjson::dumps(pyjson::loads(text), {.indent = 2}));
+  std::stringstream io;
+  pyjson::dump(b, io, {.indent = "\t"});
+  CHECK(pyjson::load<book>(io) == b);
+  auto path = std::filesystem::temp_directory_path() / "pyjson-typed-book.json";
+  pyjson::dump_file(path, b);
+  CHECK(pyjson::load_file<book>(path) == b);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("typed: dumps of typed data equals dumps of the equivalent value, for random data") {
+  // The schema of a settings file: a list of dicts of scalars. The same random data goes
+  // through pyjson::value and through the typed path, and every option set must give the same
+  // bytes from both.
+  using scalar = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string>;
+  using doc = std::vector<std::map<std::string, scalar>>;
+  std::mt19937_64 rng(20261124);
+  auto random_string = [&] {
+    static const char* pieces[] = {"a",    "b", "\xc3\xa9", "\xf0\x9f\x98\x80", "\"", "\\", "\n",
+                                   "\x01", "/", "z",        "\xe6\x97\xa5",     " "};
+    std::string s;
+    for (int n = static_cast<int>(rng() % 6); n > 0; --n) s += pieces[rng() % 12];
+    return s;
+  };
+  const pyjson::dump_options option_sets[] = {
+      {},
+      {.ensure_ascii = false},
+      {.indent = 2, .sort_keys = true},
+      {.ensure_ascii = false, .indent = "\t", .separators = {",", ":"}},
+      {.indent = 0, .separators = {" , ", " : "}, .sort_keys = true},
+  };
+  for (int round = 0; round < 300; ++round) {
+    pyjson::value v = pyjson::array();
+    for (int i = static_cast<int>(rng() % 4); i > 0; --i) {
+      pyjson::value obj = pyjson::object();
+      for (int j = static_cast<int>(rng() % 5); j > 0; --j) {
+        std::string key = random_string();
+        switch (rng() % 5) {
+          case 0: obj[key] = nullptr; break;
+          case 1: obj[key] = rng() % 2 == 0; break;
+          case 2: obj[key] = static_cast<std::int64_t>(rng()); break;
+          case 3: {
+            double d;
+            std::uint64_t bits = rng();
+            std::memcpy(&d, &bits, sizeof d);
+            if (!std::isfinite(d)) d = 0.5;
+            obj[key] = d;
+            break;
+          }
+          default: obj[key] = random_string();
+        }
+      }
+      v.push_back(obj);
+    }
+    doc typed = pyjson::loads<doc>(pyjson::dumps(v));
+    for (const auto& opt : option_sets) {
+      // std::map orders keys; with sort_keys the value is sorted the same way.
+      if (!opt.sort_keys) continue;
+      CHECK(pyjson::dumps(typed, opt) == pyjson::dumps(v, opt));
+    }
+    CHECK(pyjson::loads(pyjson::dumps(typed)) == v);
+  }
+}
+
+namespace {
+struct record {
+  std::string name;
+  std::int64_t count;
+  double ratio;
+  std::optional<std::string> note;
+  std::vector<int> tags;
+};
+}  // namespace
+
+TEST_CASE("typed: struct dumps equals the equivalent value's dumps, every option set") {
+  std::mt19937_64 rng(7);
+  const pyjson::dump_options option_sets[] = {
+      {},
+      {.ensure_ascii = false},
+      {.indent = 2},
+      {.indent = 2, .sort_keys = true},
+      {.ensure_ascii = false, .indent = "\t", .separators = {",", ":"}},
+      {.indent = 0, .separators = {" , ", " : "}},
+  };
+  for (int round = 0; round < 300; ++round) {
+    record r{std::string(rng() % 20, static_cast<char>('a' + rng() % 26)),
+             static_cast<std::int64_t>(rng()),
+             static_cast<double>(rng() % 100000) / 7.0,
+             std::nullopt,
+             {}};
+    if (rng() % 2) r.note = "n\xc3\xa9" + std::to_string(rng() % 100);
+    for (int i = static_cast<int>(rng() % 5); i > 0; --i) r.tags.push_back(static_cast<int>(rng()));
+    pyjson::value v = pyjson::object({{"name", r.name},
+                                      {"count", r.count},
+                                      {"ratio", r.ratio},
+                                      {"note", r.note ? pyjson::value(*r.note) : pyjson::value()},
+                                      {"tags", pyjson::array()}});
+    for (int t : r.tags) v["tags"].push_back(t);
+    for (const auto& opt : option_sets) CHECK(pyjson::dumps(r, opt) == pyjson::dumps(v, opt));
+  }
+}
