@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_types.hpp"
+
 #if defined(PYJSON_BENCH_NLOHMANN)
 #include <nlohmann/json.hpp>
 #endif
@@ -51,6 +53,32 @@ void require(bool ok, const std::string& what) {
 }
 
 const pyjson::dump_options compact{.ensure_ascii = false, .separators = {",", ":"}};
+
+// Typed loads<T> and dumps of T, checked once: the typed result written out re-parses to what
+// the same fields of the DOM hold.
+template <class T>
+void register_typed(const std::string& name, const std::string& text) {
+  T reference = pyjson::loads<T>(text);
+  std::string written = pyjson::dumps(reference);
+  require(pyjson::dumps(pyjson::loads<T>(written)) == written, name + ": typed round trip");
+  auto* shared = new std::string(text);
+  benchmark::RegisterBenchmark(
+      ("loads_typed/pyjson/" + name).c_str(), [shared](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(pyjson::loads<T>(*shared));
+        st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
+      });
+  auto* object = new T(std::move(reference));
+  benchmark::RegisterBenchmark(("dumps_typed/pyjson/" + name).c_str(),
+                               [object](benchmark::State& st) {
+                                 std::size_t n = 0;
+                                 for (auto _ : st) {
+                                   std::string s = pyjson::dumps(*object);
+                                   n = s.size();
+                                   benchmark::DoNotOptimize(s);
+                                 }
+                                 st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
+                               });
+}
 
 void register_file(const std::string& name, const std::string& text) {
   // Checks, once, outside the timed loops: pyjson's output re-parses to an equal value.
@@ -196,7 +224,12 @@ int main(int argc, char** argv) {
       std::cerr << "skipping " << p.string() << ": not found\n";
       continue;
     }
-    register_file(fs::path(name).stem().string(), read_file(p));
+    std::string stem = fs::path(name).stem().string();
+    std::string text = read_file(p);
+    register_file(stem, text);
+    if (stem == "twitter") register_typed<bench::twitter>(stem, text);
+    if (stem == "citm_catalog") register_typed<bench::citm_catalog>(stem, text);
+    if (stem == "canada") register_typed<bench::canada>(stem, text);
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
