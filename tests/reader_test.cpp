@@ -192,6 +192,24 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   CHECK(v["k0"].get<int>() == 90);
   CHECK(v["k29"].get<int>() == 89);
   CHECK(pyjson::loads(R"({"": 1, "": 2})") == pyjson::loads(R"({"": 2})"));
+  // Every size class of the repeated-key check: short and long keys, a repeat at either end.
+  for (int n : {2, 12, 13, 40, 1000, 20000}) {
+    for (bool long_keys : {false, true}) {
+      std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
+      std::string unique = "{", repeated;
+      for (int i = 0; i < n; ++i)
+        unique += "\"" + prefix + std::to_string(i) + "\": " + std::to_string(i) + ",";
+      repeated = unique + "\"" + prefix + "0\": -1}";
+      unique.back() = '}';
+      CAPTURE(n, long_keys);
+      value u = pyjson::loads(unique);
+      CHECK(u.size() == static_cast<std::size_t>(n));
+      value r = pyjson::loads(repeated);
+      CHECK(r.size() == static_cast<std::size_t>(n));
+      CHECK(r.items()[0].key() == prefix + "0");
+      CHECK(r.items()[0].value() == value(-1));
+    }
+  }
 }
 
 TEST_CASE("reader: nesting is bounded by max_depth, not by the stack") {

@@ -269,6 +269,9 @@ class value {
   static constexpr std::size_t short_capacity = 14;
   void set_string(std::string_view s) {
     if (s.size() <= short_capacity) {
+      // Unused bytes are zero, so two short strings are equal exactly when their 16 bytes are
+      // (the reader compares object keys that way).
+      std::memset(raw_, 0, sizeof raw_);
       if (!s.empty()) std::memcpy(raw_, s.data(), s.size());
       raw_[14] = static_cast<unsigned char>(s.size());
       set_tag(detail::tag::short_string);
@@ -389,6 +392,18 @@ struct value_access {
     v.store(b, tag::object);
   }
   static void set_string(value& v, std::string_view s) { v.set_string(s); }
+  // The two words of a value: for short strings, their bytes (zero padded) and length.
+  static std::uint64_t word(const value& v, int i) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, v.raw_ + 8 * i, 8);
+    return w;
+  }
+  // Equality of two string values, with short strings compared as two words.
+  static bool same_string(const value& a, const value& b) noexcept {
+    if (a.tag() == tag::short_string && b.tag() == tag::short_string)
+      return word(a, 0) == word(b, 0) && word(a, 1) == word(b, 1);
+    return str(a) == str(b);
+  }
 };
 
 [[noreturn]] inline void throw_type_error(std::string msg) { throw type_error(std::move(msg)); }

@@ -12,10 +12,15 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "pyjson/detail/number.hpp"
 #include "pyjson/detail/unicode.hpp"
@@ -91,18 +96,7 @@ class reader {
     const char* run = p;
     bool escaped = false;
     for (;;) {
-      // Plain ASCII bytes are the bulk of most strings: pass over them eight at a time.
-      while (end_ - p >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        // A byte needs a look when it is '"', '\\', < 0x20 or >= 0x80.
-        std::uint64_t quote_hit = has_zero_byte(w ^ 0x2222222222222222ull);
-        std::uint64_t slash_hit = has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull);
-        std::uint64_t ctrl_or_high = (w - 0x2020202020202020ull) | w;
-        if ((quote_hit | slash_hit | (ctrl_or_high & 0x8080808080808080ull)) != 0) break;
-        p += 8;
-      }
-      while (p < end_ && plain_string_bytes[static_cast<unsigned char>(*p)]) ++p;
+      p = skip_plain(p);
       if (p == end_) fail("Unterminated string starting at", quote);
       unsigned char c = static_cast<unsigned char>(*p);
       if (c == '"') {
@@ -126,13 +120,16 @@ class reader {
         ++p;
         continue;
       }
-      // c >= 0x80: one UTF-8 sequence.
-      utf8_error err;
-      std::size_t n =
-          utf8_sequence(reinterpret_cast<const unsigned char*>(p),
-                        reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
-      if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
-      p += n;
+      // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
+      // other than Latin is a run of them).
+      do {
+        utf8_error err;
+        std::size_t n =
+            utf8_sequence(reinterpret_cast<const unsigned char*>(p),
+                          reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
+        if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
+        p += n;
+      } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
   }
 
@@ -145,6 +142,39 @@ class reader {
   void set_position(const char* p) noexcept { p_ = p; }
 
  private:
+  // Passes over bytes that need no look inside a string: not '"', not '\\', not a control
+  // character, not the start of a multi-byte UTF-8 sequence. Sixteen at a time with SSE2 (part
+  // of every x86-64), else eight at a time in a 64-bit word (SWAR).
+  const char* skip_plain(const char* p) const noexcept {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
+    while (end_ - p >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+      // v <= 0x1F as unsigned bytes: min(v, 0x1F) == v.
+      special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+      // The high bit of each byte marks UTF-8 sequences; movemask reads it directly.
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += 16;
+    }
+#endif
+    while (end_ - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      // A byte needs a look when it is '"', '\\', < 0x20 or >= 0x80.
+      std::uint64_t quote_hit = has_zero_byte(w ^ 0x2222222222222222ull);
+      std::uint64_t slash_hit = has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull);
+      std::uint64_t ctrl_or_high = (w - 0x2020202020202020ull) | w;
+      if ((quote_hit | slash_hit | (ctrl_or_high & 0x8080808080808080ull)) != 0) break;
+      p += 8;
+    }
+    while (p < end_ && plain_string_bytes[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+  }
+
   static std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
     return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
   }
@@ -411,34 +441,86 @@ class value_builder {
     }
   }
 
+  // Whether any key of the n pairs at kv repeats. Small objects compare every pair (short keys
+  // as two words). Larger ones use a hash table as a filter, with a per-process random seed so
+  // that keys cannot be chosen to collide; should collisions pile up all the same, sorting
+  // decides, which is O(n log n) for any input.
+  bool has_repeated_key(const value* kv, std::size_t n) {
+    if (n <= 12) {
+      for (std::size_t i = 1; i < n; ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          if (value_access::same_string(kv[2 * i], kv[2 * j])) return true;
+      return false;
+    }
+    std::size_t size = 32;
+    while (size < 2 * n) size *= 2;
+    table_.assign(size, 0);
+    std::size_t probes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t h = key_hash(kv[2 * i]);
+      std::size_t slot = static_cast<std::size_t>(h) & (size - 1);
+      for (;; slot = (slot + 1) & (size - 1)) {
+        std::uint32_t occupant = table_[slot];
+        if (occupant == 0) {
+          table_[slot] = static_cast<std::uint32_t>(i + 1);
+          break;
+        }
+        if (++probes > 4 * n + 64) return repeated_by_sorting(kv, n);
+        if (value_access::same_string(kv[2 * (occupant - 1)], kv[2 * i])) return true;
+      }
+    }
+    return false;
+  }
+
+  bool repeated_by_sorting(const value* kv, std::size_t n) {
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order_[i] = i;
+    auto key = [&](std::size_t i) { return value_access::str(kv[2 * i]); };
+    std::sort(order_.begin(), order_.end(),
+              [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    for (std::size_t i = 1; i < n; ++i)
+      if (key(order_[i]) == key(order_[i - 1])) return true;
+    return false;
+  }
+
+  static std::uint64_t hash_seed() {
+    static const std::uint64_t seed = [] {
+      std::random_device rd;
+      return (std::uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
+    }();
+    return seed;
+  }
+  static std::uint64_t mix(std::uint64_t h) noexcept {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
+  }
+  static std::uint64_t key_hash(const value& k) {
+    std::uint64_t h = hash_seed();
+    if (value_access::tag_of(k) == tag::short_string) {
+      h = mix(h ^ value_access::word(k, 0));
+      return mix(h ^ value_access::word(k, 1));
+    }
+    std::string_view s = value_access::str(k);
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = mix(h ^ w);
+    }
+    std::uint64_t tail = s.size();
+    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
+    return mix(h ^ tail);
+  }
+
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position
   // and takes its last value. Returns the number of unique pairs left at stack_[start...].
   std::size_t dedupe(std::size_t start, std::size_t pairs) {
     value* kv = stack_ + start;
     auto key = [&](std::size_t i) { return value_access::str(kv[2 * i]); };
-    bool any = false;
-    if (pairs <= 16) {
-      for (std::size_t i = 1; i < pairs && !any; ++i)
-        for (std::size_t j = 0; j < i; ++j)
-          if (key(i) == key(j)) {
-            any = true;
-            break;
-          }
-    } else {
-      // Sorting indices is O(n log n) for any input: no hash to flood.
-      order_.resize(pairs);
-      for (std::size_t i = 0; i < pairs; ++i) order_[i] = i;
-      std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
-        auto ka = key(a), kb = key(b);
-        return ka < kb || (ka == kb && a < b);
-      });
-      for (std::size_t i = 1; i < pairs; ++i)
-        if (key(order_[i]) == key(order_[i - 1])) {
-          any = true;
-          break;
-        }
-    }
-    if (!any) return pairs;
+    if (!has_repeated_key(kv, pairs)) return pairs;
     // Slow path, only for objects with repeated keys: resolve with a sorted index.
     order_.resize(pairs);
     for (std::size_t i = 0; i < pairs; ++i) order_[i] = i;
@@ -478,6 +560,7 @@ class value_builder {
   std::vector<frame> frames_;
   std::string scratch_;
   std::vector<std::size_t> order_;
+  std::vector<std::uint32_t> table_;
 };
 
 }  // namespace pyjson::detail
