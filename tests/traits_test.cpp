@@ -504,3 +504,15 @@ TEST_CASE("typed: struct dumps equals the equivalent value's dumps, every option
     for (const auto& opt : option_sets) CHECK(pyjson::dumps(r, opt) == pyjson::dumps(v, opt));
   }
 }
+
+TEST_CASE("typed: value::get<T> and to_value for mapped types") {
+  pyjson::value v = pyjson::loads(R"({"street": "Main", "zip": 7})");
+  address a = v.get<address>();
+  CHECK(a.street == "Main");
+  CHECK(a.zip == 7);
+  CHECK(pyjson::to_value(a) == v);
+  CHECK(pyjson::loads("[1, 2]").get<std::vector<int>>() == std::vector<int>{1, 2});
+  CHECK_THROWS_WITH(pyjson::loads(R"([1, "x"])").get<std::vector<int>>(),
+                    "$[1]: expected int32, found string: line 1 column 5 (char 4)");
+  CHECK(pyjson::to_value(std::map<int, bool>{{1, true}}) == pyjson::loads(R"({"1": true})"));
+}

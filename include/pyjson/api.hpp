@@ -144,6 +144,20 @@ void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
   if (!out) throw error("pyjson::dump: writing to the output stream failed");
 }
 
+/// A value from any mapped C++ object: to_value(user) is the object loads() would give for
+/// dumps(user).
+template <class T>
+value to_value(const T& v) {
+  return loads(dumps(v));
+}
+
+namespace detail {
+template <class T>
+T value_to(const value& v) {
+  return loads<T>(dumps(v));
+}
+}  // namespace detail
+
 /// Writes dumps(v) with Python's defaults.
 inline std::ostream& operator<<(std::ostream& os, const value& v) { return os << dumps(v); }
 

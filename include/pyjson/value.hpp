@@ -178,7 +178,8 @@ class value {
   /// Checked conversion, as Python's int(x)/float(x)/str(x) would not silently change data:
   /// bool needs a bool; integer types need an integer in range; float/double accept any number
   /// that the type can hold; std::string and std::string_view (a view into this value) need a
-  /// string. Anything else is a type_error that says what was found.
+  /// string. Any other type mapped by traits<T> (containers, structs, ...) is read as
+  /// loads<T> would read this value's text. A mismatch is a type_error that says what was found.
   template <class T>
   T get() const;
   /// Same as get<T>().
@@ -407,6 +408,10 @@ struct value_access {
 };
 
 [[noreturn]] inline void throw_type_error(std::string msg) { throw type_error(std::move(msg)); }
+
+// value::get<T> for types mapped by traits<T>; defined in api.hpp.
+template <class T>
+T value_to(const value& v);
 
 // Exact comparison of two numbers of any representation, as Python compares int and float.
 // Returns -1, 0, 1, or 2 when unordered (NaN).
@@ -781,9 +786,8 @@ T value::get() const {
     if (!is_string()) throw_not("string");
     return U(string_view_unchecked());
   } else {
-    static_assert(sizeof(U) == 0,
-                  "value::get<T>: T must be value, bool, an integer, a floating-point type, "
-                  "std::string or std::string_view");
+    // Any other mapped type (vectors, maps, structs, ...) goes through traits<T>.
+    return detail::value_to<U>(*this);
   }
 }
 
