@@ -188,7 +188,8 @@ struct load_options {
   /// Accept NaN, Infinity and -Infinity (Python always does).
   bool allow_nan = true;
   /// Deeper nesting of arrays and objects is a decode_error at the offending bracket instead
-  /// of unbounded memory or stack use. Python 3.11 stops near 996 levels (its recursion limit).
+  /// of unbounded memory or stack use. Python 3.11 has no such option: its recursion limit stops
+  /// json.loads near 996 levels at top level (fewer when called from deeper in a program).
   std::size_t max_depth = default_max_depth;
   /// Typed loads: object keys that match no field of the struct are skipped; when false they
   /// are a type_error naming the key.
