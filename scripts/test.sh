@@ -9,9 +9,9 @@ have_catch2() {
     [ -f /usr/include/catch2/catch_all.hpp ] || [ -f /usr/local/include/catch2/catch_all.hpp ]
 }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! have_catch2 || ! command -v python3 >/dev/null; then
+if ! have_catch2 || ! command -v python3 >/dev/null || ! command -v pkg-config >/dev/null; then
   as_root apt-get update
-  as_root apt-get install -y catch2 python3
+  as_root apt-get install -y catch2 python3 pkgconf
 fi
 
 jobs=2
