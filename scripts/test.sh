@@ -23,5 +23,5 @@ if command -v clang++ >/dev/null; then
   cmake -S . -B build/test-clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
     -DPYJSON_WERROR=ON -DPYJSON_BUILD_EXAMPLES=OFF
   cmake --build build/test-clang -j"$jobs" --target pyjson_tests pyjson-tool
-  (cd build/test-clang && ctest --output-on-failure -R unit_tests)
+  (cd build/test-clang && ctest --output-on-failure -R '^unit_tests$')
 fi
