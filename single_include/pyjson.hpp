@@ -1704,7 +1704,7 @@ class reader {
   const char* begin_;
   const char* p_;
   const char* end_;
-  const load_options& opt_;
+  load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
   std::size_t byte_base_;
 };
@@ -2944,6 +2944,7 @@ class reader {
     const char* p = start();
     if (*p != '[') mismatch("array", p);
     enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
     tok_.advance(1);
     tok_.skip_ws();
     std::size_t index = 0;
@@ -2970,7 +2971,6 @@ class reader {
         tok_.fail("Expecting ',' delimiter", q);
       }
     }
-    --depth_;
   }
 
   /// An object: calls each(key) once per member; each() must read (or skip) the value. The key
@@ -2980,12 +2980,12 @@ class reader {
     const char* p = start();
     if (*p != '{') mismatch("object", p);
     enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
     tok_.advance(1);
     tok_.skip_ws();
     const char* close = tok_.position();
     if (!tok_.at_end() && *close == '}') {
       tok_.advance(1);
-      --depth_;
       return close;
     }
     for (;;) {
@@ -3019,7 +3019,6 @@ class reader {
       }
       if (d < tok_.end() && *d == '}') {
         tok_.advance(1);
-        --depth_;
         return d;
       }
       tok_.fail("Expecting ',' delimiter", d);
@@ -3105,6 +3104,11 @@ class reader {
   static std::string int_name() {
     return (std::is_signed_v<I> ? "int" : "uint") + std::to_string(sizeof(I) * 8);
   }
+
+  struct depth_guard {
+    std::size_t& depth;
+    ~depth_guard() { --depth; }
+  };
 
   detail::reader& tok_;
   std::string scratch_, key_scratch_;

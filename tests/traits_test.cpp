@@ -516,3 +516,21 @@ TEST_CASE("typed: value::get<T> and to_value for mapped types") {
                     "$[1]: expected int32, found string: line 1 column 5 (char 4)");
   CHECK(pyjson::to_value(std::map<int, bool>{{1, true}}) == pyjson::loads(R"({"1": true})"));
 }
+
+namespace {
+struct only_a {
+  int a;
+};
+struct only_b {
+  int b;
+};
+}  // namespace
+
+TEST_CASE("typed: a failed variant alternative gives back its nesting depth") {
+  using ab = std::variant<only_a, only_b>;
+  CHECK(pyjson::loads<ab>(R"({"a": [1], "b": 2})", {.max_depth = 2}).index() == 1);
+  std::string many = "[";
+  for (int i = 0; i < 1001; ++i) many += R"({"a": "x", "b": 1},)";
+  many.back() = ']';
+  CHECK(pyjson::loads<std::vector<ab>>(many).size() == 1001);
+}

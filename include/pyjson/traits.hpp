@@ -260,6 +260,7 @@ class reader {
     const char* p = start();
     if (*p != '[') mismatch("array", p);
     enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
     tok_.advance(1);
     tok_.skip_ws();
     std::size_t index = 0;
@@ -286,7 +287,6 @@ class reader {
         tok_.fail("Expecting ',' delimiter", q);
       }
     }
-    --depth_;
   }
 
   /// An object: calls each(key) once per member; each() must read (or skip) the value. The key
@@ -296,12 +296,12 @@ class reader {
     const char* p = start();
     if (*p != '{') mismatch("object", p);
     enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
     tok_.advance(1);
     tok_.skip_ws();
     const char* close = tok_.position();
     if (!tok_.at_end() && *close == '}') {
       tok_.advance(1);
-      --depth_;
       return close;
     }
     for (;;) {
@@ -335,7 +335,6 @@ class reader {
       }
       if (d < tok_.end() && *d == '}') {
         tok_.advance(1);
-        --depth_;
         return d;
       }
       tok_.fail("Expecting ',' delimiter", d);
@@ -421,6 +420,11 @@ class reader {
   static std::string int_name() {
     return (std::is_signed_v<I> ? "int" : "uint") + std::to_string(sizeof(I) * 8);
   }
+
+  struct depth_guard {
+    std::size_t& depth;
+    ~depth_guard() { --depth; }
+  };
 
   detail::reader& tok_;
   std::string scratch_, key_scratch_;

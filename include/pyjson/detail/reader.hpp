@@ -226,7 +226,7 @@ class reader {
   const char* begin_;
   const char* p_;
   const char* end_;
-  const load_options& opt_;
+  load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
   std::size_t byte_base_;
 };
