@@ -18,9 +18,21 @@
 // SPDX-License-Identifier: MIT
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <utility>
+
+/// 1 when the translation unit is compiled with exceptions, 0 under -fno-exceptions. Without
+/// exceptions every error goes to pyjson::set_error_handler's handler, which must not return
+/// (the default prints what() to stderr and aborts); try_loads() still reports parse errors
+/// as values.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define PYJSON_HAS_EXCEPTIONS 1
+#else
+#define PYJSON_HAS_EXCEPTIONS 0
+#endif
 
 namespace pyjson {
 
@@ -88,6 +100,42 @@ class index_error : public error {
  public:
   using error::error;
 };
+
+/// What a build without exceptions calls instead of throwing. The handler gets the error that
+/// would have been thrown and must not return (abort, exit, or longjmp out of code that owns
+/// no resources); if it returns, pyjson aborts.
+using error_handler = void (*)(const error&);
+
+namespace detail {
+inline void default_error_handler(const error& e) {
+  std::fputs("pyjson: ", stderr);
+  std::fputs(e.what(), stderr);
+  std::fputs("\n", stderr);
+}
+inline error_handler& current_error_handler() noexcept {
+  static error_handler handler = &default_error_handler;
+  return handler;
+}
+/// Throws e, or without exceptions hands it to the error handler and aborts.
+template <class E>
+[[noreturn]] void raise(E&& e) {
+#if PYJSON_HAS_EXCEPTIONS
+  throw std::forward<E>(e);
+#else
+  current_error_handler()(e);
+  std::abort();
+#endif
+}
+}  // namespace detail
+
+/// Sets the handler that builds without exceptions call in place of a throw, and returns the
+/// previous one. A null handler restores the default (print what() to stderr). Not
+/// thread-safe: set it once at start-up. Has no effect when exceptions are enabled.
+inline error_handler set_error_handler(error_handler h) noexcept {
+  error_handler old = detail::current_error_handler();
+  detail::current_error_handler() = h ? h : &detail::default_error_handler;
+  return old;
+}
 
 }  // namespace pyjson
 // Options: the keyword arguments of Python's json.dumps and json.loads, as C++ aggregates.
@@ -604,7 +652,9 @@ struct value_access {
   }
 };
 
-[[noreturn]] inline void throw_type_error(std::string msg) { throw type_error(std::move(msg)); }
+[[noreturn]] inline void throw_type_error(std::string msg) {
+  detail::raise(type_error(std::move(msg)));
+}
 
 // value::get<T> for types mapped by traits<T>; defined in api.hpp.
 template <class T>
@@ -746,7 +796,7 @@ inline const char* value::type_name() const noexcept {
 }
 
 inline void value::throw_not(const char* expected) const {
-  throw type_error(std::string("expected ") + expected + ", found " + type_name());
+  detail::raise(type_error(std::string("expected ") + expected + ", found " + type_name()));
 }
 
 inline value* value::array_data() const noexcept { return detail::array_items(arr_block()); }
@@ -858,7 +908,7 @@ inline value& value::operator[](std::string_view key) {
 inline const value& value::at(std::string_view key) const {
   if (!is_object()) throw_not("object");
   if (const value* found = find(key)) return *found;
-  throw key_error("key not found: '" + std::string(key) + "'");
+  detail::raise(key_error("key not found: '" + std::string(key) + "'"));
 }
 inline value& value::at(std::string_view key) {
   return const_cast<value&>(std::as_const(*this).at(key));
@@ -866,8 +916,8 @@ inline value& value::at(std::string_view key) {
 inline const value& value::at(std::size_t i) const {
   if (!is_array()) throw_not("array");
   if (i >= arr_block()->size)
-    throw index_error("list index out of range: " + std::to_string(i) + " (size " +
-                      std::to_string(arr_block()->size) + ")");
+    detail::raise(index_error("list index out of range: " + std::to_string(i) + " (size " +
+                              std::to_string(arr_block()->size) + ")"));
   return array_data()[i];
 }
 inline value& value::at(std::size_t i) { return const_cast<value&>(std::as_const(*this).at(i)); }
@@ -922,7 +972,7 @@ inline bool is_int_literal(std::string_view t) {
 
 inline value value::from_int_text(std::string_view text) {
   if (!detail::is_int_literal(text))
-    throw value_error("invalid literal for int(): '" + std::string(text) + "'");
+    detail::raise(value_error("invalid literal for int(): '" + std::string(text) + "'"));
   bool neg = text[0] == '-';
   std::string_view digits = text.substr(neg ? 1 : 0);
   std::uint64_t u = 0;
@@ -947,8 +997,9 @@ T value::get() const {
   } else if constexpr (std::integral<U>) {
     if (!is_int()) throw_not("int");
     auto out_of_range = [&] {
-      throw type_error("int " + int_text() + " is out of range for " +
-                       (std::is_signed_v<U> ? "int" : "uint") + std::to_string(sizeof(U) * 8));
+      detail::raise(type_error("int " + int_text() + " is out of range for " +
+                               (std::is_signed_v<U> ? "int" : "uint") +
+                               std::to_string(sizeof(U) * 8)));
     };
     if (tag() == detail::tag::int64) {
       auto n = load<std::int64_t>();
@@ -971,13 +1022,13 @@ T value::get() const {
       case detail::tag::big_int: {
         auto t = string_view_unchecked();
         auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-        if (ec != std::errc()) throw type_error("int too large to convert to float");
+        if (ec != std::errc()) detail::raise(type_error("int too large to convert to float"));
         break;
       }
       default: throw_not("float");
     }
     if (std::isfinite(d) && std::abs(d) > double(std::numeric_limits<U>::max()))
-      throw type_error("float " + std::to_string(d) + " is out of range for float");
+      detail::raise(type_error("float " + std::to_string(d) + " is out of range for float"));
     return static_cast<U>(d);
   } else if constexpr (std::same_as<U, std::string> || std::same_as<U, std::string_view>) {
     if (!is_string()) throw_not("string");
@@ -1490,11 +1541,13 @@ inline bool parse_int64(const char* begin, const char* end, bool& is_unsigned, s
 
 #include <algorithm>
 #include <array>
+#include <csetjmp>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -1526,6 +1579,28 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
   return t;
 }();
 
+#if !PYJSON_HAS_EXCEPTIONS
+/// How try_loads() reports a parse error in a build without exceptions: the reader stores the
+/// error here and longjmps back to try_loads. This is well-defined because every function
+/// between the two (the value builder's loop and the tokenizer) keeps only trivially
+/// destructible locals; what owns memory (the builder's stack) lives in try_loads' caller
+/// frame and is freed there as usual.
+struct parse_trap {
+  std::jmp_buf buf;
+  std::optional<decode_error> error;
+  parse_trap* previous = nullptr;
+
+  static parse_trap*& active() noexcept {
+    static thread_local parse_trap* current = nullptr;
+    return current;
+  }
+  [[noreturn]] void jump() noexcept {
+    active() = previous;
+    std::longjmp(buf, 1);
+  }
+};
+#endif
+
 /// The tokenizer shared by every sink: whitespace, strings, numbers, literals, and errors that
 /// carry Python's message and position.
 class reader {
@@ -1555,15 +1630,29 @@ class reader {
   /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
   /// anywhere, Python would have failed to decode it before parsing: that error wins.
   [[noreturn]] void fail(const char* msg, const char* at) const {
-    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
-      const char* where = begin_ + err.start;
-      auto pos = position_of(begin_, where);
-      throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
-                         byte_base_ + err.start);
+#if !PYJSON_HAS_EXCEPTIONS
+    if (parse_trap* trap = parse_trap::active()) {
+      trap->error.emplace(make_error(msg, at));
+      trap->jump();
     }
-    auto pos = position_of(begin_, at);
-    throw decode_error(msg, pos.pos, pos.lineno, pos.colno,
-                       byte_base_ + static_cast<std::size_t>(at - begin_));
+#endif
+    raise(make_error(msg, at));
+  }
+
+  /// fail() for nesting deeper than max_depth. It builds the message itself so that no
+  /// temporary outlives the call (see parse_trap).
+  [[noreturn]] void fail_depth(const char* at) const {
+#if !PYJSON_HAS_EXCEPTIONS
+    if (parse_trap* trap = parse_trap::active()) {
+      trap->error.emplace(make_error(depth_message(opt_.max_depth).c_str(), at));
+      trap->jump();
+    }
+#endif
+    raise(make_error(depth_message(opt_.max_depth).c_str(), at));
+  }
+
+  static std::string depth_message(std::size_t max_depth) {
+    return "Nesting deeper than max_depth (" + std::to_string(max_depth) + ")";
   }
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
@@ -1620,6 +1709,18 @@ class reader {
   void set_position(const char* p) noexcept { p_ = p; }
 
  private:
+  decode_error make_error(const char* msg, const char* at) const {
+    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
+      const char* where = begin_ + err.start;
+      auto pos = position_of(begin_, where);
+      return decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
+                          byte_base_ + err.start);
+    }
+    auto pos = position_of(begin_, at);
+    return decode_error(msg, pos.pos, pos.lineno, pos.colno,
+                        byte_base_ + static_cast<std::size_t>(at - begin_));
+  }
+
   // Passes over bytes that need no look inside a string: not '"', not '\\', not a control
   // character, not the start of a multi-byte UTF-8 sequence. Sixteen at a time with SSE2 (part
   // of every x86-64), else eight at a time in a 64-bit word (SWAR).
@@ -1751,7 +1852,7 @@ class value_builder {
       char c = p < r_.end() ? *p : '\0';
       if (c == '[' || c == '{') {
         if (outer_depth_ + frames_.size() >= max_depth) [[unlikely]]
-          r_.fail(depth_message().c_str(), p);
+          r_.fail_depth(p);
         r_.advance(1);
         r_.skip_ws();
         frames_.push_back({size_, c == '{'});
@@ -1786,10 +1887,6 @@ class value_builder {
         r_.fail("Expecting ',' delimiter", q);
       }
     }
-  }
-
-  std::string depth_message() const {
-    return "Nesting deeper than max_depth (" + std::to_string(r_.options().max_depth) + ")";
   }
 
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
@@ -2094,7 +2191,7 @@ class writer {
   /// Raises what was deferred. Python's dumps returns a str that may hold lone surrogates and
   /// only its encoding to UTF-8 fails, so every other error of dumps (NaN, types) comes first.
   void finish() {
-    if (!deferred_error_.empty()) throw value_error(deferred_error_);
+    if (!deferred_error_.empty()) detail::raise(value_error(deferred_error_));
   }
 
   void write_null() { out_ += "null"; }
@@ -2108,11 +2205,11 @@ class writer {
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
       if (!opt_.allow_nan)
-        throw value_error(std::string("Out of range float values are not JSON compliant") +
-                          (nan_error_with_value_ ? std::isnan(d) ? ": nan"
-                                                   : d > 0       ? ": inf"
-                                                                 : ": -inf"
-                                                 : ""));
+        detail::raise(value_error(std::string("Out of range float values are not JSON compliant") +
+                                  (nan_error_with_value_ ? std::isnan(d) ? ": nan"
+                                                           : d > 0       ? ": inf"
+                                                                         : ": -inf"
+                                                         : "")));
       out_ += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
       return;
     }
@@ -2140,7 +2237,8 @@ class writer {
       std::size_t n = utf8_sequence(p, end, true, err);
       if (n == 0) [[unlikely]] {
         err.start = static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
-        throw value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err));
+        detail::raise(
+            value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err)));
       }
       std::uint32_t cp = decode_utf8(p, n);
       if (ascii) {
@@ -2166,8 +2264,8 @@ class writer {
   // item() goes before every element, key() before every member.
   void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
-      throw value_error("maximum recursion depth exceeded while encoding a JSON " +
-                        std::string(open == '[' ? "array" : "object"));
+      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON " +
+                                std::string(open == '[' ? "array" : "object")));
     out_ += open;
     first_ = true;
   }
@@ -2952,12 +3050,16 @@ class reader {
       tok_.advance(1);
     } else {
       for (;; ++index) {
+#if PYJSON_HAS_EXCEPTIONS
         try {
           each();
         } catch (detail::typed_failure& f) {
           f.path.insert(0, "[" + std::to_string(index) + "]");
           throw;
         }
+#else
+        each();
+#endif
         tok_.skip_ws();
         const char* q = tok_.position();
         if (q < tok_.end() && *q == ',') {
@@ -3003,6 +3105,7 @@ class reader {
       const char* colon = tok_.position();
       if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
       tok_.advance(1);
+#if PYJSON_HAS_EXCEPTIONS
       try {
         each(key);
       } catch (detail::typed_failure& f) {
@@ -3010,6 +3113,9 @@ class reader {
         f.at_key = false;
         throw;
       }
+#else
+      each(key);
+#endif
       tok_.skip_ws();
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
@@ -3041,11 +3147,11 @@ class reader {
   [[noreturn]] void fail(std::string_view expected) { mismatch(expected, start()); }
   /// Raises a type error with this message at `at` (a position in the text).
   [[noreturn]] void fail_at(std::string message, const char* at) {
-    throw detail::typed_failure{"", std::move(message), at};
+    typed_fail(std::move(message), at, false);
   }
   /// Raises a type error about the key of the member being read (the path names its object).
   [[noreturn]] void fail_at_key(std::string message) {
-    throw detail::typed_failure{"", std::move(message), key_at_, true};
+    typed_fail(std::move(message), key_at_, true);
   }
 
   const load_options& options() const noexcept { return tok_.options(); }
@@ -3087,9 +3193,7 @@ class reader {
   }
   void enter(const char* p) {
     if (++depth_ > tok_.options().max_depth) [[unlikely]]
-      tok_.fail(("Nesting deeper than max_depth (" + std::to_string(tok_.options().max_depth) + ")")
-                    .c_str(),
-                p);
+      tok_.fail_depth(p);
   }
   [[noreturn]] void mismatch(std::string_view expected, const char* p) {
     // A value that is not even JSON is a syntax error, reported as Python reports it.
@@ -3097,8 +3201,27 @@ class reader {
     bool starts_value = c == 'n' || c == 't' || c == 'f' || c == '"' || c == '[' || c == '{' ||
                         c == 'N' || c == 'I' || c == '-' || detail::is_digit(c);
     if (!starts_value) tok_.fail("Expecting value", p);
-    throw detail::typed_failure{"", "expected " + std::string(expected) + ", found " + describe(p),
-                                p};
+    typed_fail("expected " + std::string(expected) + ", found " + describe(p), p, false);
+  }
+  // A type error: thrown as typed_failure, to which each enclosing array and object adds its
+  // path segment on the way out. Without exceptions there is no way out: the text is first
+  // checked for syntax errors (which Python reports first), then the type error, without its
+  // path, goes to the error handler.
+  [[noreturn]] void typed_fail(std::string message, const char* at, [[maybe_unused]] bool at_key) {
+#if PYJSON_HAS_EXCEPTIONS
+    throw detail::typed_failure{"", std::move(message), at, at_key};
+#else
+    std::string_view whole(tok_.begin(), static_cast<std::size_t>(tok_.end() - tok_.begin()));
+    detail::reader check(whole, tok_.options());
+    check.skip_ws();
+    detail::value_builder(check).skip();
+    check.skip_ws();
+    if (!check.at_end()) check.fail("Extra data", check.position());
+    auto pos = detail::position_of(tok_.begin(), at);
+    detail::raise(type_error(message + ": line " + std::to_string(pos.lineno) + " column " +
+                             std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
+                             ")"));
+#endif
   }
   template <class I>
   static std::string int_name() {
@@ -3164,10 +3287,12 @@ struct aggregate_field_list {
   }
 
  private:
+  // Not constexpr, so a call in index_of stops compilation with this name in the message.
+  static void no_field_of_that_name_in_this_aggregate() {}
   consteval std::size_t index_of(std::string_view name) const {
     for (std::size_t i = 0; i < size; ++i)
       if (field_names<T>[i] == name) return i;
-    throw "pyjson: no field of that name in this aggregate";  // a compile-time error
+    no_field_of_that_name_in_this_aggregate();  // not constexpr: a compile-time error
   }
 };
 
@@ -3424,8 +3549,8 @@ template <class E>
 std::string_view enum_to_name(E e) {
   for (const auto& entry : enum_table<E>)
     if (entry.value == e) return entry.name;
-  throw type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
-                   std::string(type_name_of<E>()) + " has no name");
+  detail::raise(type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
+                           std::string(type_name_of<E>()) + " has no name"));
 }
 
 template <class T>
@@ -3483,7 +3608,8 @@ std::string key_text(const K& k, const dump_options& opt, bool& skip) {
   } else if constexpr (std::floating_point<K>) {
     double d = static_cast<double>(k);
     if (!std::isfinite(d)) {
-      if (!opt.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      if (!opt.allow_nan)
+        detail::raise(value_error("Out of range float values are not JSON compliant"));
       return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
     }
     char buf[32];
@@ -3497,8 +3623,8 @@ std::string key_text(const K& k, const dump_options& opt, bool& skip) {
       skip = true;
       return {};
     }
-    throw type_error("keys must be str, int, float, bool or None, not " +
-                     std::string(type_name_of<K>()));
+    detail::raise(type_error("keys must be str, int, float, bool or None, not " +
+                             std::string(type_name_of<K>())));
   }
 }
 
@@ -3521,7 +3647,7 @@ void write_map(pyjson::writer& w, const M& m) {
                        [](const auto* a, const auto* b) { return a->first < b->first; });
       for (const auto* e : sorted) write_entry(*e);
     } else {
-      throw type_error("sort_keys needs keys that can be ordered");
+      detail::raise(type_error("sort_keys needs keys that can be ordered"));
     }
   } else {
     for (const auto& e : m) write_entry(e);
@@ -3829,6 +3955,7 @@ void read_variant(pyjson::reader& r, V& out) {
     auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
       using A = std::variant_alternative_t<J, V>;
       if (done || !accepts<A>(k)) return;
+#if PYJSON_HAS_EXCEPTIONS
       try {
         A a{};
         r.read(a);
@@ -3838,6 +3965,14 @@ void read_variant(pyjson::reader& r, V& out) {
         last_error = f.path.empty() ? f.message : "$" + f.path + ": " + f.message;
         r.rewind(at);
       }
+#else
+      // Without exceptions a failed attempt cannot be taken back: the first alternative of
+      // the right kind is the only one tried.
+      A a{};
+      r.read(a);
+      out = std::move(a);
+      done = true;
+#endif
     };
     (attempt(std::integral_constant<std::size_t, I>{}), ...);
   }
@@ -3903,6 +4038,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
 #include <cstddef>
 #include <istream>
 #include <iterator>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -3933,16 +4069,20 @@ void read_document(std::string_view text, const load_options& opt, T& out) {
   std::string_view body = text.substr(bom);
   reader tok(body, opt, true, bom);
   pyjson::reader r(tok);
+#if PYJSON_HAS_EXCEPTIONS
   try {
     r.read(out);
   } catch (typed_failure& f) {
     // Python parses the whole text before anything else: a syntax error anywhere wins.
     parse_document(text, opt);
     auto pos = position_of(body.data(), f.at);
-    throw type_error("$" + f.path + ": " + f.message + ": line " + std::to_string(pos.lineno) +
-                     " column " + std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
-                     ")");
+    detail::raise(type_error("$" + f.path + ": " + f.message + ": line " +
+                             std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
+                             " (char " + std::to_string(pos.pos) + ")"));
   }
+#else
+  r.read(out);
+#endif
   tok.skip_ws();
   if (!tok.at_end()) tok.fail("Extra data", tok.position());
 }
@@ -3982,6 +4122,77 @@ T loads(std::string_view text, const load_options& opt = {}) {
   }
 }
 
+/// What try_loads() gives: the parsed value, or the decode_error that loads() would throw.
+class load_result {
+ public:
+  /// A success holding v.
+  explicit load_result(pyjson::value v) : value_(std::move(v)) {}
+  /// A failure holding e.
+  explicit load_result(decode_error e) : error_(std::move(e)) {}
+
+  /// Whether parsing succeeded.
+  bool ok() const noexcept { return !error_.has_value(); }
+  /// Same as ok().
+  explicit operator bool() const noexcept { return ok(); }
+  /// The parsed value; only when ok().
+  pyjson::value& value() & noexcept { return value_; }
+  /// The parsed value; only when ok().
+  const pyjson::value& value() const& noexcept { return value_; }
+  /// The parsed value, moved out; only when ok().
+  pyjson::value&& value() && noexcept { return std::move(value_); }
+  /// The error, with Python's message and position; only when !ok().
+  const decode_error& error() const noexcept { return *error_; }
+
+ private:
+  pyjson::value value_;
+  std::optional<decode_error> error_;
+};
+
+namespace detail {
+#if !PYJSON_HAS_EXCEPTIONS
+// The only function that calls setjmp: its own locals never change after the call, and
+// everything that owns memory belongs to its caller (see parse_trap).
+[[gnu::noinline]] inline bool parse_trapped(parse_trap& trap, reader& r, value_builder& b,
+                                            value& out) {
+  trap.previous = parse_trap::active();
+  parse_trap::active() = &trap;
+  if (setjmp(trap.buf) != 0) return false;  // jump() has restored the previous trap
+  r.skip_ws();
+  out = b.parse();
+  r.skip_ws();
+  if (!r.at_end()) r.fail("Extra data", r.position());
+  parse_trap::active() = trap.previous;
+  return true;
+}
+#endif
+}  // namespace detail
+
+/// loads() that reports invalid input as a value instead of an exception, in every build,
+/// including builds without exceptions (-fno-exceptions):
+///
+///     pyjson::load_result r = pyjson::try_loads(text);
+///     if (!r) std::cerr << r.error().what() << "\n";  // Python's message and position
+///     else use(r.value());
+///
+/// Running out of memory is still not reported here (it throws std::bad_alloc, or aborts).
+inline load_result try_loads(std::string_view text, const load_options& opt = {}) {
+#if PYJSON_HAS_EXCEPTIONS
+  try {
+    return load_result(detail::parse_document(text, opt));
+  } catch (decode_error& e) {
+    return load_result(std::move(e));
+  }
+#else
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  detail::reader r(text.substr(bom), opt, true, bom);
+  detail::value_builder b(r);
+  detail::parse_trap trap;
+  value v;
+  if (!detail::parse_trapped(trap, r, b, v)) return load_result(std::move(*trap.error));
+  return load_result(std::move(v));
+#endif
+}
+
 /// Python's json.load: reads the whole stream, then parses it as loads() does. A stream that
 /// fails while reading is an error, never a silently shorter document.
 template <class T = value>
@@ -3992,7 +4203,7 @@ T load(std::istream& in, const load_options& opt = {}) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (in.eof()) break;
   }
-  if (in.bad()) throw error("pyjson::load: reading the input stream failed");
+  if (in.bad()) detail::raise(error("pyjson::load: reading the input stream failed"));
   return loads<T>(text, opt);
 }
 
@@ -4032,7 +4243,7 @@ void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));
-  if (!out) throw error("pyjson::dump: writing to the output stream failed");
+  if (!out) detail::raise(error("pyjson::dump: writing to the output stream failed"));
 }
 
 /// A value from any mapped C++ object: to_value(user) is the object loads() would give for
@@ -4077,8 +4288,8 @@ namespace detail {
 [[noreturn]] inline void throw_file_error(const char* what, const std::filesystem::path& p,
                                           int err) {
   // Python's OSError text: "[Errno 2] No such file or directory: 'numbers.json'".
-  throw error(std::string(what) + ": [Errno " + std::to_string(err) + "] " + std::strerror(err) +
-              ": '" + p.string() + "'");
+  detail::raise(error(std::string(what) + ": [Errno " + std::to_string(err) + "] " +
+                      std::strerror(err) + ": '" + p.string() + "'"));
 }
 
 inline std::string read_file(const std::filesystem::path& path) {

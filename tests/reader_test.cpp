@@ -241,3 +241,30 @@ TEST_CASE("reader: raw_decode and load") {
   std::istringstream bad("[1, 2");
   CHECK_THROWS_WITH(pyjson::load(bad), "Expecting ',' delimiter: line 1 column 6 (char 5)");
 }
+
+TEST_CASE("try_loads reports errors as values", "[reader][try_loads]") {
+  pyjson::load_result good = pyjson::try_loads(" {\"a\": [1, 2.5]} ");
+  REQUIRE(good.ok());
+  REQUIRE(static_cast<bool>(good));
+  REQUIRE(pyjson::dumps(good.value()) == R"({"a": [1, 2.5]})");
+  pyjson::value moved = std::move(good).value();
+  REQUIRE(moved["a"][1].get<double>() == 2.5);
+
+  pyjson::load_result bad = pyjson::try_loads("[1,\n 2,]");
+  REQUIRE_FALSE(bad.ok());
+  REQUIRE(std::string(bad.error().what()) == "Expecting value: line 2 column 4 (char 7)");
+  REQUIRE(bad.error().msg() == "Expecting value");
+  REQUIRE(bad.error().pos() == 7);
+  REQUIRE(bad.error().lineno() == 2);
+  REQUIRE(bad.error().colno() == 4);
+
+  pyjson::load_result deep = pyjson::try_loads(std::string(100, '['), {.max_depth = 10});
+  REQUIRE(std::string(deep.error().what()) ==
+          "Nesting deeper than max_depth (10): line 1 column 11 (char 10)");
+  pyjson::load_result extra = pyjson::try_loads("1 2");
+  REQUIRE(std::string(extra.error().what()) == "Extra data: line 1 column 3 (char 2)");
+  pyjson::load_result bom = pyjson::try_loads("\xEF\xBB\xBF[\"\xFF\"]");
+  REQUIRE(std::string(bom.error().what()) ==
+          "'utf-8' codec can't decode byte 0xff in position 2: invalid start byte: line 1 "
+          "column 3 (char 2)");
+}

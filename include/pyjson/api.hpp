@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <istream>
 #include <iterator>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -42,16 +43,20 @@ void read_document(std::string_view text, const load_options& opt, T& out) {
   std::string_view body = text.substr(bom);
   reader tok(body, opt, true, bom);
   pyjson::reader r(tok);
+#if PYJSON_HAS_EXCEPTIONS
   try {
     r.read(out);
   } catch (typed_failure& f) {
     // Python parses the whole text before anything else: a syntax error anywhere wins.
     parse_document(text, opt);
     auto pos = position_of(body.data(), f.at);
-    throw type_error("$" + f.path + ": " + f.message + ": line " + std::to_string(pos.lineno) +
-                     " column " + std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
-                     ")");
+    detail::raise(type_error("$" + f.path + ": " + f.message + ": line " +
+                             std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
+                             " (char " + std::to_string(pos.pos) + ")"));
   }
+#else
+  r.read(out);
+#endif
   tok.skip_ws();
   if (!tok.at_end()) tok.fail("Extra data", tok.position());
 }
@@ -91,6 +96,77 @@ T loads(std::string_view text, const load_options& opt = {}) {
   }
 }
 
+/// What try_loads() gives: the parsed value, or the decode_error that loads() would throw.
+class load_result {
+ public:
+  /// A success holding v.
+  explicit load_result(pyjson::value v) : value_(std::move(v)) {}
+  /// A failure holding e.
+  explicit load_result(decode_error e) : error_(std::move(e)) {}
+
+  /// Whether parsing succeeded.
+  bool ok() const noexcept { return !error_.has_value(); }
+  /// Same as ok().
+  explicit operator bool() const noexcept { return ok(); }
+  /// The parsed value; only when ok().
+  pyjson::value& value() & noexcept { return value_; }
+  /// The parsed value; only when ok().
+  const pyjson::value& value() const& noexcept { return value_; }
+  /// The parsed value, moved out; only when ok().
+  pyjson::value&& value() && noexcept { return std::move(value_); }
+  /// The error, with Python's message and position; only when !ok().
+  const decode_error& error() const noexcept { return *error_; }
+
+ private:
+  pyjson::value value_;
+  std::optional<decode_error> error_;
+};
+
+namespace detail {
+#if !PYJSON_HAS_EXCEPTIONS
+// The only function that calls setjmp: its own locals never change after the call, and
+// everything that owns memory belongs to its caller (see parse_trap).
+[[gnu::noinline]] inline bool parse_trapped(parse_trap& trap, reader& r, value_builder& b,
+                                            value& out) {
+  trap.previous = parse_trap::active();
+  parse_trap::active() = &trap;
+  if (setjmp(trap.buf) != 0) return false;  // jump() has restored the previous trap
+  r.skip_ws();
+  out = b.parse();
+  r.skip_ws();
+  if (!r.at_end()) r.fail("Extra data", r.position());
+  parse_trap::active() = trap.previous;
+  return true;
+}
+#endif
+}  // namespace detail
+
+/// loads() that reports invalid input as a value instead of an exception, in every build,
+/// including builds without exceptions (-fno-exceptions):
+///
+///     pyjson::load_result r = pyjson::try_loads(text);
+///     if (!r) std::cerr << r.error().what() << "\n";  // Python's message and position
+///     else use(r.value());
+///
+/// Running out of memory is still not reported here (it throws std::bad_alloc, or aborts).
+inline load_result try_loads(std::string_view text, const load_options& opt = {}) {
+#if PYJSON_HAS_EXCEPTIONS
+  try {
+    return load_result(detail::parse_document(text, opt));
+  } catch (decode_error& e) {
+    return load_result(std::move(e));
+  }
+#else
+  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  detail::reader r(text.substr(bom), opt, true, bom);
+  detail::value_builder b(r);
+  detail::parse_trap trap;
+  value v;
+  if (!detail::parse_trapped(trap, r, b, v)) return load_result(std::move(*trap.error));
+  return load_result(std::move(v));
+#endif
+}
+
 /// Python's json.load: reads the whole stream, then parses it as loads() does. A stream that
 /// fails while reading is an error, never a silently shorter document.
 template <class T = value>
@@ -101,7 +177,7 @@ T load(std::istream& in, const load_options& opt = {}) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (in.eof()) break;
   }
-  if (in.bad()) throw error("pyjson::load: reading the input stream failed");
+  if (in.bad()) detail::raise(error("pyjson::load: reading the input stream failed"));
   return loads<T>(text, opt);
 }
 
@@ -141,7 +217,7 @@ void dump(const T& v, std::ostream& out, const dump_options& opt = {}) {
   constexpr std::size_t chunk = 1 << 16;
   for (std::size_t i = 0; i < text.size() && out; i += chunk)
     out.write(text.data() + i, static_cast<std::streamsize>(std::min(chunk, text.size() - i)));
-  if (!out) throw error("pyjson::dump: writing to the output stream failed");
+  if (!out) detail::raise(error("pyjson::dump: writing to the output stream failed"));
 }
 
 /// A value from any mapped C++ object: to_value(user) is the object loads() would give for

@@ -3,9 +3,21 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <utility>
+
+/// 1 when the translation unit is compiled with exceptions, 0 under -fno-exceptions. Without
+/// exceptions every error goes to pyjson::set_error_handler's handler, which must not return
+/// (the default prints what() to stderr and aborts); try_loads() still reports parse errors
+/// as values.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define PYJSON_HAS_EXCEPTIONS 1
+#else
+#define PYJSON_HAS_EXCEPTIONS 0
+#endif
 
 namespace pyjson {
 
@@ -73,5 +85,41 @@ class index_error : public error {
  public:
   using error::error;
 };
+
+/// What a build without exceptions calls instead of throwing. The handler gets the error that
+/// would have been thrown and must not return (abort, exit, or longjmp out of code that owns
+/// no resources); if it returns, pyjson aborts.
+using error_handler = void (*)(const error&);
+
+namespace detail {
+inline void default_error_handler(const error& e) {
+  std::fputs("pyjson: ", stderr);
+  std::fputs(e.what(), stderr);
+  std::fputs("\n", stderr);
+}
+inline error_handler& current_error_handler() noexcept {
+  static error_handler handler = &default_error_handler;
+  return handler;
+}
+/// Throws e, or without exceptions hands it to the error handler and aborts.
+template <class E>
+[[noreturn]] void raise(E&& e) {
+#if PYJSON_HAS_EXCEPTIONS
+  throw std::forward<E>(e);
+#else
+  current_error_handler()(e);
+  std::abort();
+#endif
+}
+}  // namespace detail
+
+/// Sets the handler that builds without exceptions call in place of a throw, and returns the
+/// previous one. A null handler restores the default (print what() to stderr). Not
+/// thread-safe: set it once at start-up. Has no effect when exceptions are enabled.
+inline error_handler set_error_handler(error_handler h) noexcept {
+  error_handler old = detail::current_error_handler();
+  detail::current_error_handler() = h ? h : &detail::default_error_handler;
+  return old;
+}
 
 }  // namespace pyjson

@@ -26,8 +26,8 @@ namespace detail {
 [[noreturn]] inline void throw_file_error(const char* what, const std::filesystem::path& p,
                                           int err) {
   // Python's OSError text: "[Errno 2] No such file or directory: 'numbers.json'".
-  throw error(std::string(what) + ": [Errno " + std::to_string(err) + "] " + std::strerror(err) +
-              ": '" + p.string() + "'");
+  detail::raise(error(std::string(what) + ": [Errno " + std::to_string(err) + "] " +
+                      std::strerror(err) + ": '" + p.string() + "'"));
 }
 
 inline std::string read_file(const std::filesystem::path& path) {

@@ -268,12 +268,16 @@ class reader {
       tok_.advance(1);
     } else {
       for (;; ++index) {
+#if PYJSON_HAS_EXCEPTIONS
         try {
           each();
         } catch (detail::typed_failure& f) {
           f.path.insert(0, "[" + std::to_string(index) + "]");
           throw;
         }
+#else
+        each();
+#endif
         tok_.skip_ws();
         const char* q = tok_.position();
         if (q < tok_.end() && *q == ',') {
@@ -319,6 +323,7 @@ class reader {
       const char* colon = tok_.position();
       if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
       tok_.advance(1);
+#if PYJSON_HAS_EXCEPTIONS
       try {
         each(key);
       } catch (detail::typed_failure& f) {
@@ -326,6 +331,9 @@ class reader {
         f.at_key = false;
         throw;
       }
+#else
+      each(key);
+#endif
       tok_.skip_ws();
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
@@ -357,11 +365,11 @@ class reader {
   [[noreturn]] void fail(std::string_view expected) { mismatch(expected, start()); }
   /// Raises a type error with this message at `at` (a position in the text).
   [[noreturn]] void fail_at(std::string message, const char* at) {
-    throw detail::typed_failure{"", std::move(message), at};
+    typed_fail(std::move(message), at, false);
   }
   /// Raises a type error about the key of the member being read (the path names its object).
   [[noreturn]] void fail_at_key(std::string message) {
-    throw detail::typed_failure{"", std::move(message), key_at_, true};
+    typed_fail(std::move(message), key_at_, true);
   }
 
   const load_options& options() const noexcept { return tok_.options(); }
@@ -403,9 +411,7 @@ class reader {
   }
   void enter(const char* p) {
     if (++depth_ > tok_.options().max_depth) [[unlikely]]
-      tok_.fail(("Nesting deeper than max_depth (" + std::to_string(tok_.options().max_depth) + ")")
-                    .c_str(),
-                p);
+      tok_.fail_depth(p);
   }
   [[noreturn]] void mismatch(std::string_view expected, const char* p) {
     // A value that is not even JSON is a syntax error, reported as Python reports it.
@@ -413,8 +419,27 @@ class reader {
     bool starts_value = c == 'n' || c == 't' || c == 'f' || c == '"' || c == '[' || c == '{' ||
                         c == 'N' || c == 'I' || c == '-' || detail::is_digit(c);
     if (!starts_value) tok_.fail("Expecting value", p);
-    throw detail::typed_failure{"", "expected " + std::string(expected) + ", found " + describe(p),
-                                p};
+    typed_fail("expected " + std::string(expected) + ", found " + describe(p), p, false);
+  }
+  // A type error: thrown as typed_failure, to which each enclosing array and object adds its
+  // path segment on the way out. Without exceptions there is no way out: the text is first
+  // checked for syntax errors (which Python reports first), then the type error, without its
+  // path, goes to the error handler.
+  [[noreturn]] void typed_fail(std::string message, const char* at, [[maybe_unused]] bool at_key) {
+#if PYJSON_HAS_EXCEPTIONS
+    throw detail::typed_failure{"", std::move(message), at, at_key};
+#else
+    std::string_view whole(tok_.begin(), static_cast<std::size_t>(tok_.end() - tok_.begin()));
+    detail::reader check(whole, tok_.options());
+    check.skip_ws();
+    detail::value_builder(check).skip();
+    check.skip_ws();
+    if (!check.at_end()) check.fail("Extra data", check.position());
+    auto pos = detail::position_of(tok_.begin(), at);
+    detail::raise(type_error(message + ": line " + std::to_string(pos.lineno) + " column " +
+                             std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
+                             ")"));
+#endif
   }
   template <class I>
   static std::string int_name() {
@@ -480,10 +505,12 @@ struct aggregate_field_list {
   }
 
  private:
+  // Not constexpr, so a call in index_of stops compilation with this name in the message.
+  static void no_field_of_that_name_in_this_aggregate() {}
   consteval std::size_t index_of(std::string_view name) const {
     for (std::size_t i = 0; i < size; ++i)
       if (field_names<T>[i] == name) return i;
-    throw "pyjson: no field of that name in this aggregate";  // a compile-time error
+    no_field_of_that_name_in_this_aggregate();  // not constexpr: a compile-time error
   }
 };
 

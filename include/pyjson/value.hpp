@@ -407,7 +407,9 @@ struct value_access {
   }
 };
 
-[[noreturn]] inline void throw_type_error(std::string msg) { throw type_error(std::move(msg)); }
+[[noreturn]] inline void throw_type_error(std::string msg) {
+  detail::raise(type_error(std::move(msg)));
+}
 
 // value::get<T> for types mapped by traits<T>; defined in api.hpp.
 template <class T>
@@ -549,7 +551,7 @@ inline const char* value::type_name() const noexcept {
 }
 
 inline void value::throw_not(const char* expected) const {
-  throw type_error(std::string("expected ") + expected + ", found " + type_name());
+  detail::raise(type_error(std::string("expected ") + expected + ", found " + type_name()));
 }
 
 inline value* value::array_data() const noexcept { return detail::array_items(arr_block()); }
@@ -661,7 +663,7 @@ inline value& value::operator[](std::string_view key) {
 inline const value& value::at(std::string_view key) const {
   if (!is_object()) throw_not("object");
   if (const value* found = find(key)) return *found;
-  throw key_error("key not found: '" + std::string(key) + "'");
+  detail::raise(key_error("key not found: '" + std::string(key) + "'"));
 }
 inline value& value::at(std::string_view key) {
   return const_cast<value&>(std::as_const(*this).at(key));
@@ -669,8 +671,8 @@ inline value& value::at(std::string_view key) {
 inline const value& value::at(std::size_t i) const {
   if (!is_array()) throw_not("array");
   if (i >= arr_block()->size)
-    throw index_error("list index out of range: " + std::to_string(i) + " (size " +
-                      std::to_string(arr_block()->size) + ")");
+    detail::raise(index_error("list index out of range: " + std::to_string(i) + " (size " +
+                              std::to_string(arr_block()->size) + ")"));
   return array_data()[i];
 }
 inline value& value::at(std::size_t i) { return const_cast<value&>(std::as_const(*this).at(i)); }
@@ -725,7 +727,7 @@ inline bool is_int_literal(std::string_view t) {
 
 inline value value::from_int_text(std::string_view text) {
   if (!detail::is_int_literal(text))
-    throw value_error("invalid literal for int(): '" + std::string(text) + "'");
+    detail::raise(value_error("invalid literal for int(): '" + std::string(text) + "'"));
   bool neg = text[0] == '-';
   std::string_view digits = text.substr(neg ? 1 : 0);
   std::uint64_t u = 0;
@@ -750,8 +752,9 @@ T value::get() const {
   } else if constexpr (std::integral<U>) {
     if (!is_int()) throw_not("int");
     auto out_of_range = [&] {
-      throw type_error("int " + int_text() + " is out of range for " +
-                       (std::is_signed_v<U> ? "int" : "uint") + std::to_string(sizeof(U) * 8));
+      detail::raise(type_error("int " + int_text() + " is out of range for " +
+                               (std::is_signed_v<U> ? "int" : "uint") +
+                               std::to_string(sizeof(U) * 8)));
     };
     if (tag() == detail::tag::int64) {
       auto n = load<std::int64_t>();
@@ -774,13 +777,13 @@ T value::get() const {
       case detail::tag::big_int: {
         auto t = string_view_unchecked();
         auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-        if (ec != std::errc()) throw type_error("int too large to convert to float");
+        if (ec != std::errc()) detail::raise(type_error("int too large to convert to float"));
         break;
       }
       default: throw_not("float");
     }
     if (std::isfinite(d) && std::abs(d) > double(std::numeric_limits<U>::max()))
-      throw type_error("float " + std::to_string(d) + " is out of range for float");
+      detail::raise(type_error("float " + std::to_string(d) + " is out of range for float"));
     return static_cast<U>(d);
   } else if constexpr (std::same_as<U, std::string> || std::same_as<U, std::string_view>) {
     if (!is_string()) throw_not("string");

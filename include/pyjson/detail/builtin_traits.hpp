@@ -228,8 +228,8 @@ template <class E>
 std::string_view enum_to_name(E e) {
   for (const auto& entry : enum_table<E>)
     if (entry.value == e) return entry.name;
-  throw type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
-                   std::string(type_name_of<E>()) + " has no name");
+  detail::raise(type_error("enum value " + std::to_string(static_cast<long long>(e)) + " of " +
+                           std::string(type_name_of<E>()) + " has no name"));
 }
 
 template <class T>
@@ -287,7 +287,8 @@ std::string key_text(const K& k, const dump_options& opt, bool& skip) {
   } else if constexpr (std::floating_point<K>) {
     double d = static_cast<double>(k);
     if (!std::isfinite(d)) {
-      if (!opt.allow_nan) throw value_error("Out of range float values are not JSON compliant");
+      if (!opt.allow_nan)
+        detail::raise(value_error("Out of range float values are not JSON compliant"));
       return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
     }
     char buf[32];
@@ -301,8 +302,8 @@ std::string key_text(const K& k, const dump_options& opt, bool& skip) {
       skip = true;
       return {};
     }
-    throw type_error("keys must be str, int, float, bool or None, not " +
-                     std::string(type_name_of<K>()));
+    detail::raise(type_error("keys must be str, int, float, bool or None, not " +
+                             std::string(type_name_of<K>())));
   }
 }
 
@@ -325,7 +326,7 @@ void write_map(pyjson::writer& w, const M& m) {
                        [](const auto* a, const auto* b) { return a->first < b->first; });
       for (const auto* e : sorted) write_entry(*e);
     } else {
-      throw type_error("sort_keys needs keys that can be ordered");
+      detail::raise(type_error("sort_keys needs keys that can be ordered"));
     }
   } else {
     for (const auto& e : m) write_entry(e);
@@ -633,6 +634,7 @@ void read_variant(pyjson::reader& r, V& out) {
     auto attempt = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
       using A = std::variant_alternative_t<J, V>;
       if (done || !accepts<A>(k)) return;
+#if PYJSON_HAS_EXCEPTIONS
       try {
         A a{};
         r.read(a);
@@ -642,6 +644,14 @@ void read_variant(pyjson::reader& r, V& out) {
         last_error = f.path.empty() ? f.message : "$" + f.path + ": " + f.message;
         r.rewind(at);
       }
+#else
+      // Without exceptions a failed attempt cannot be taken back: the first alternative of
+      // the right kind is the only one tried.
+      A a{};
+      r.read(a);
+      out = std::move(a);
+      done = true;
+#endif
     };
     (attempt(std::integral_constant<std::size_t, I>{}), ...);
   }

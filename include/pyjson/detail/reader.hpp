@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <array>
+#include <csetjmp>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -48,6 +50,28 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
   return t;
 }();
 
+#if !PYJSON_HAS_EXCEPTIONS
+/// How try_loads() reports a parse error in a build without exceptions: the reader stores the
+/// error here and longjmps back to try_loads. This is well-defined because every function
+/// between the two (the value builder's loop and the tokenizer) keeps only trivially
+/// destructible locals; what owns memory (the builder's stack) lives in try_loads' caller
+/// frame and is freed there as usual.
+struct parse_trap {
+  std::jmp_buf buf;
+  std::optional<decode_error> error;
+  parse_trap* previous = nullptr;
+
+  static parse_trap*& active() noexcept {
+    static thread_local parse_trap* current = nullptr;
+    return current;
+  }
+  [[noreturn]] void jump() noexcept {
+    active() = previous;
+    std::longjmp(buf, 1);
+  }
+};
+#endif
+
 /// The tokenizer shared by every sink: whitespace, strings, numbers, literals, and errors that
 /// carry Python's message and position.
 class reader {
@@ -77,15 +101,29 @@ class reader {
   /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
   /// anywhere, Python would have failed to decode it before parsing: that error wins.
   [[noreturn]] void fail(const char* msg, const char* at) const {
-    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
-      const char* where = begin_ + err.start;
-      auto pos = position_of(begin_, where);
-      throw decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
-                         byte_base_ + err.start);
+#if !PYJSON_HAS_EXCEPTIONS
+    if (parse_trap* trap = parse_trap::active()) {
+      trap->error.emplace(make_error(msg, at));
+      trap->jump();
     }
-    auto pos = position_of(begin_, at);
-    throw decode_error(msg, pos.pos, pos.lineno, pos.colno,
-                       byte_base_ + static_cast<std::size_t>(at - begin_));
+#endif
+    raise(make_error(msg, at));
+  }
+
+  /// fail() for nesting deeper than max_depth. It builds the message itself so that no
+  /// temporary outlives the call (see parse_trap).
+  [[noreturn]] void fail_depth(const char* at) const {
+#if !PYJSON_HAS_EXCEPTIONS
+    if (parse_trap* trap = parse_trap::active()) {
+      trap->error.emplace(make_error(depth_message(opt_.max_depth).c_str(), at));
+      trap->jump();
+    }
+#endif
+    raise(make_error(depth_message(opt_.max_depth).c_str(), at));
+  }
+
+  static std::string depth_message(std::size_t max_depth) {
+    return "Nesting deeper than max_depth (" + std::to_string(max_depth) + ")";
   }
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
@@ -142,6 +180,18 @@ class reader {
   void set_position(const char* p) noexcept { p_ = p; }
 
  private:
+  decode_error make_error(const char* msg, const char* at) const {
+    if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
+      const char* where = begin_ + err.start;
+      auto pos = position_of(begin_, where);
+      return decode_error(utf8_error_message(begin_, err), pos.pos, pos.lineno, pos.colno,
+                          byte_base_ + err.start);
+    }
+    auto pos = position_of(begin_, at);
+    return decode_error(msg, pos.pos, pos.lineno, pos.colno,
+                        byte_base_ + static_cast<std::size_t>(at - begin_));
+  }
+
   // Passes over bytes that need no look inside a string: not '"', not '\\', not a control
   // character, not the start of a multi-byte UTF-8 sequence. Sixteen at a time with SSE2 (part
   // of every x86-64), else eight at a time in a 64-bit word (SWAR).
@@ -273,7 +323,7 @@ class value_builder {
       char c = p < r_.end() ? *p : '\0';
       if (c == '[' || c == '{') {
         if (outer_depth_ + frames_.size() >= max_depth) [[unlikely]]
-          r_.fail(depth_message().c_str(), p);
+          r_.fail_depth(p);
         r_.advance(1);
         r_.skip_ws();
         frames_.push_back({size_, c == '{'});
@@ -308,10 +358,6 @@ class value_builder {
         r_.fail("Expecting ',' delimiter", q);
       }
     }
-  }
-
-  std::string depth_message() const {
-    return "Nesting deeper than max_depth (" + std::to_string(r_.options().max_depth) + ")";
   }
 
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.

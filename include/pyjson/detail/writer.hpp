@@ -56,7 +56,7 @@ class writer {
   /// Raises what was deferred. Python's dumps returns a str that may hold lone surrogates and
   /// only its encoding to UTF-8 fails, so every other error of dumps (NaN, types) comes first.
   void finish() {
-    if (!deferred_error_.empty()) throw value_error(deferred_error_);
+    if (!deferred_error_.empty()) detail::raise(value_error(deferred_error_));
   }
 
   void write_null() { out_ += "null"; }
@@ -70,11 +70,11 @@ class writer {
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
       if (!opt_.allow_nan)
-        throw value_error(std::string("Out of range float values are not JSON compliant") +
-                          (nan_error_with_value_ ? std::isnan(d) ? ": nan"
-                                                   : d > 0       ? ": inf"
-                                                                 : ": -inf"
-                                                 : ""));
+        detail::raise(value_error(std::string("Out of range float values are not JSON compliant") +
+                                  (nan_error_with_value_ ? std::isnan(d) ? ": nan"
+                                                           : d > 0       ? ": inf"
+                                                                         : ": -inf"
+                                                         : "")));
       out_ += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
       return;
     }
@@ -102,7 +102,8 @@ class writer {
       std::size_t n = utf8_sequence(p, end, true, err);
       if (n == 0) [[unlikely]] {
         err.start = static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
-        throw value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err));
+        detail::raise(
+            value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err)));
       }
       std::uint32_t cp = decode_utf8(p, n);
       if (ascii) {
@@ -128,8 +129,8 @@ class writer {
   // item() goes before every element, key() before every member.
   void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
-      throw value_error("maximum recursion depth exceeded while encoding a JSON " +
-                        std::string(open == '[' ? "array" : "object"));
+      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON " +
+                                std::string(open == '[' ? "array" : "object")));
     out_ += open;
     first_ = true;
   }
