@@ -2149,9 +2149,14 @@ class value_builder {
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 
 namespace pyjson::detail {
@@ -2170,6 +2175,10 @@ inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
   return t;
 }();
 
+/// Appends JSON text to a std::string through a raw pointer: the string is grown ahead (at
+/// least doubling) and every piece is written with no size bookkeeping of std::string's, which
+/// roughly halves the cost of small appends. The string has its true length again when the
+/// writer is finished or destroyed.
 class writer {
  public:
   /// `streaming` selects the messages of Python's json.dump (always its pure-Python encoder)
@@ -2184,23 +2193,31 @@ class writer {
       item_sep_ = opt.indent ? "," : ", ";
       key_sep_ = ": ";
     }
+    std::size_t used = out_.size();
+    out_.resize(used + 256);
+    cur_ = out_.data() + used;
+    lim_ = out_.data() + out_.size();
   }
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+  ~writer() { trim(); }
 
   void write(const value& v) { write_value(v); }
 
-  /// Raises what was deferred. Python's dumps returns a str that may hold lone surrogates and
-  /// only its encoding to UTF-8 fails, so every other error of dumps (NaN, types) comes first.
+  /// Gives the string its true length, then raises what was deferred. Python's dumps returns
+  /// a str that may hold lone surrogates and only its encoding to UTF-8 fails, so every other
+  /// error of dumps (NaN, types) comes first.
   void finish() {
+    trim();
     if (!deferred_error_.empty()) detail::raise(value_error(deferred_error_));
   }
 
-  void write_null() { out_ += "null"; }
-  void write_bool(bool b) { out_ += b ? "true" : "false"; }
+  void write_null() { put("null"); }
+  void write_bool(bool b) { put(b ? std::string_view("true") : std::string_view("false")); }
   template <class Int>
   void write_int(Int n) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, n);
-    out_.append(buf, r.ptr);
+    room(24);
+    cur_ = std::to_chars(cur_, cur_ + 24, n).ptr;
   }
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
@@ -2210,53 +2227,56 @@ class writer {
                                                            : d > 0       ? ": inf"
                                                                          : ": -inf"
                                                          : "")));
-      out_ += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+      put(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
       return;
     }
-    char buf[32];
-    out_.append(buf, format_float(buf, d));
+    room(32);
+    cur_ = format_float(cur_, d);
   }
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-    out_ += '"';
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
     const bool ascii = opt_.ensure_ascii;
-    while (p < end) {
-      const auto* run = p;
-      while (p < end && string_byte_classes[*p] == 0 && !(ascii && *p == 0x7f)) ++p;
-      out_.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    // Invariant of the loop: there is room for the rest of the input copied as is, plus the
+    // closing quote; an escape asks for its extra room when it comes.
+    room(s.size() + 2);
+    *cur_++ = '"';
+    for (;;) {
+      p = copy_plain(p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
+        room(static_cast<std::size_t>(end - p) + 8);
         write_escape(*p);
         ++p;
         continue;
       }
-      utf8_error err;
-      std::size_t n = utf8_sequence(p, end, true, err);
-      if (n == 0) [[unlikely]] {
-        err.start = static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
-        detail::raise(
-            value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err)));
+      if (!ascii) {
+        // Runs of non-ASCII text are copied as they are, checked sequence by sequence.
+        do {
+          std::size_t n = sequence_length(p, end, s);
+          if (n == 3 && p[0] == 0xED && p[1] >= 0xA0 && deferred_error_.empty()) [[unlikely]]
+            defer_surrogate_error(decode_utf8(p, n), p, end);  // WTF-8 for a lone surrogate
+          for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<char>(p[i]);
+          cur_ += n;
+          p += n;
+        } while (p < end && *p >= 0x80);
+        continue;
       }
+      std::size_t n = sequence_length(p, end, s);
       std::uint32_t cp = decode_utf8(p, n);
-      if (ascii) {
-        if (cp >= 0x10000) {
-          cp -= 0x10000;
-          write_u_escape(0xD800 | (cp >> 10));
-          write_u_escape(0xDC00 | (cp & 0x3FF));
-        } else {
-          write_u_escape(cp);
-        }
+      room(static_cast<std::size_t>(end - p) + 14);
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        write_u_escape(0xD800 | (cp >> 10));
+        write_u_escape(0xDC00 | (cp & 0x3FF));
       } else {
-        if (cp >= 0xD800 && cp <= 0xDFFF && deferred_error_.empty()) [[unlikely]]
-          defer_surrogate_error(cp, p, end);
-        out_.append(reinterpret_cast<const char*>(p), n);
+        write_u_escape(cp);
       }
       p += n;
     }
-    out_ += '"';
+    *cur_++ = '"';
   }
 
   // Containers, as Python's _iterencode_list/_iterencode_dict lay them out. The newline after
@@ -2266,60 +2286,180 @@ class writer {
     if (++depth_ > max_write_depth) [[unlikely]]
       detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON " +
                                 std::string(open == '[' ? "array" : "object")));
-    out_ += open;
+    put(open);
     first_ = true;
   }
   void item() {
     if (first_) {
       first_ = false;
     } else {
-      out_ += item_sep_;
+      put_separator(item_sep_);
     }
     if (opt_.indent) newline();
   }
   void key(std::string_view k) {
     item();
     write_string(k);
-    out_ += key_sep_;
+    put_separator(key_sep_);
   }
   void end_container(char close) {
     --depth_;
     if (!first_ && opt_.indent) newline();
-    out_ += close;
+    put(close);
     first_ = false;  // a container is an item of its parent, which has items now
   }
   const dump_options& options() const noexcept { return opt_; }
 
  private:
-  void newline() {
-    out_ += '\n';
-    for (std::size_t i = 0; i < depth_; ++i) out_ += opt_.indent.text();
+  // Room for n more bytes at cur_.
+  void room(std::size_t n) {
+    if (static_cast<std::size_t>(lim_ - cur_) < n) [[unlikely]]
+      grow(n);
+  }
+  void grow(std::size_t n) {
+    std::size_t used = static_cast<std::size_t>(cur_ - out_.data());
+    out_.resize(std::max(out_.size() * 2, used + n + 256));
+    cur_ = out_.data() + used;
+    lim_ = out_.data() + out_.size();
+  }
+  void trim() { out_.resize(static_cast<std::size_t>(cur_ - out_.data())); }
+  void put(char c) {
+    room(1);
+    *cur_++ = c;
+  }
+  void put(std::string_view t) {
+    room(t.size());
+    std::memcpy(cur_, t.data(), t.size());
+    cur_ += t.size();
   }
 
-  void write_escape(unsigned char c) {
-    switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      default: write_u_escape(c);
+  // Copies bytes that need no escape (not '"', '\\', a control character, nor non-ASCII; nor
+  // DEL with ensure_ascii, which Python escapes) and returns the first that does, or end. The
+  // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
+  // are looked at: those past the stop are overwritten by what comes next.
+  const unsigned char* copy_plain(const unsigned char* p, const unsigned char* end, bool ascii) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
+    const __m128i del = ascii ? _mm_set1_epi8(0x7F) : _mm_set1_epi8('"');
+    while (end - p >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
+      __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+      special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
+      special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+      if (mask != 0) {
+        unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
+        cur_ += k;
+        return p + k;
+      }
+      p += 16;
+      cur_ += 16;
     }
+#endif
+    // The tail (and short strings, such as most keys): find the run, then copy it at once.
+    const unsigned char* run = p;
+    while (p < end && string_byte_classes[*p] == 0 && !(ascii && *p == 0x7f)) ++p;
+    copy_short(cur_, run, static_cast<std::size_t>(p - run));
+    cur_ += p - run;
+    return p;
+  }
+
+  // The length of the UTF-8 sequence at p (a lead byte), or a value_error naming the bad
+  // bytes as Python's encoder would. Two- and three-byte sequences that need no range check
+  // beyond "continuation byte" are decided inline; the rest go to utf8_sequence.
+  static std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
+                                     std::string_view s) {
+    unsigned c = p[0];
+    std::size_t avail = static_cast<std::size_t>(end - p);
+    if (c >= 0xC2 && c <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80) return 2;
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && avail >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80)
+      return 3;
+    utf8_error err;
+    std::size_t n = utf8_sequence(p, end, true, err);
+    if (n == 0) [[unlikely]] {
+      err.start = static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(s.data()));
+      detail::raise(value_error("string is not valid UTF-8: " + utf8_error_message(s.data(), err)));
+    }
+    return n;
+  }
+
+  // Copies n < 16 bytes with at most two overlapping loads and stores, where memcpy with a
+  // variable length would be a library call.
+  static void copy_short(char* dst, const unsigned char* src, std::size_t n) noexcept {
+    if (n >= 8) {
+      std::uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, src, 4);
+      std::memcpy(&b, src + n - 4, 4);
+      std::memcpy(dst, &a, 4);
+      std::memcpy(dst + n - 4, &b, 4);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<char>(src[i]);
+    }
+  }
+  // A separator: usually one or two bytes, so short ones go through copy_short.
+  void put_separator(const std::string& sep) {
+    room(sep.size());
+    if (sep.size() < 16) {
+      copy_short(cur_, reinterpret_cast<const unsigned char*>(sep.data()), sep.size());
+      cur_ += sep.size();
+    } else {
+      put(sep);
+    }
+  }
+
+  void newline() {
+    std::string_view unit = opt_.indent.text();
+    room(1 + depth_ * unit.size());
+    *cur_++ = '\n';
+    for (std::size_t i = 0; i < depth_; ++i) {
+      std::memcpy(cur_, unit.data(), unit.size());
+      cur_ += unit.size();
+    }
+  }
+
+  // An escape for an ASCII byte; room for 6 bytes has been made.
+  void write_escape(unsigned char c) {
+    char e = 0;
+    switch (c) {
+      case '"': e = '"'; break;
+      case '\\': e = '\\'; break;
+      case '\n': e = 'n'; break;
+      case '\r': e = 'r'; break;
+      case '\t': e = 't'; break;
+      case '\b': e = 'b'; break;
+      case '\f': e = 'f'; break;
+      default: write_u_escape(c); return;
+    }
+    cur_[0] = '\\';
+    cur_[1] = e;
+    cur_ += 2;
   }
   void write_u_escape(std::uint32_t u) {
     static constexpr char hex[] = "0123456789abcdef";
-    char buf[6] = {'\\',       'u', hex[(u >> 12) & 15], hex[(u >> 8) & 15], hex[(u >> 4) & 15],
-                   hex[u & 15]};
-    out_.append(buf, 6);
+    cur_[0] = '\\';
+    cur_[1] = 'u';
+    cur_[2] = hex[(u >> 12) & 15];
+    cur_[3] = hex[(u >> 8) & 15];
+    cur_[4] = hex[(u >> 4) & 15];
+    cur_[5] = hex[u & 15];
+    cur_ += 6;
   }
   // Python's dumps(..., ensure_ascii=False) returns a str with the lone surrogate in it; UTF-8
   // cannot hold it, so we raise what Python's encoder raises when that str is encoded: the
   // first run of consecutive surrogates, by code point position in the whole output.
   void defer_surrogate_error(std::uint32_t cp, const unsigned char* p, const unsigned char* end) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::size_t pos = count_code_points(out_.data(), out_.data() + out_.size());
+    std::size_t pos = count_code_points(out_.data(), cur_);
     std::size_t run = 0;
     for (; end - p >= 3 && p[0] == 0xED && p[1] >= 0xA0; p += 3) ++run;
     if (run == 1) {
@@ -2340,7 +2480,7 @@ class writer {
       case tag::boolean: write_bool(va::boolean(v)); break;
       case tag::int64: write_int(va::i64(v)); break;
       case tag::uint64: write_int(va::u64(v)); break;
-      case tag::big_int: out_ += va::str(v); break;
+      case tag::big_int: put(va::str(v)); break;
       case tag::float64: write_float(va::f64(v)); break;
       case tag::short_string:
       case tag::long_string: write_string(va::str(v)); break;
@@ -2378,6 +2518,8 @@ class writer {
   }
 
   std::string& out_;
+  char* cur_;  // where the next byte goes, inside out_
+  char* lim_;  // the end of out_'s bytes
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
