@@ -291,7 +291,16 @@ class value {
   void reserve_array(std::size_t n);
   void reserve_object(std::size_t n);
   [[noreturn]] void throw_not(const char* expected) const;
-  void destroy() noexcept;
+  // Frees what the value owns and leaves it null. Scalars and short strings own nothing: that
+  // test is inline, so destroying or assigning over them costs no call.
+  void destroy() noexcept {
+    constexpr unsigned owners =
+        1u << unsigned(detail::tag::big_int) | 1u << unsigned(detail::tag::long_string) |
+        1u << unsigned(detail::tag::array) | 1u << unsigned(detail::tag::object);
+    if (owners >> unsigned(tag()) & 1u) destroy_owned();
+    set_tag(detail::tag::null);
+  }
+  void destroy_owned() noexcept;
 
   alignas(8) unsigned char raw_[16];
 };
@@ -488,7 +497,7 @@ inline value::value(const value& other) {
 // max_depth) cannot overflow the stack: container blocks wait on an intrusive stack linked
 // through their capacity field, and each is freed after its elements' resources are. An object
 // block is read as an array of 2n values (key, value, ...), which is its exact layout.
-inline void value::destroy() noexcept {
+inline void value::destroy_owned() noexcept {
   detail::array_block* pending = nullptr;
   auto schedule = [&pending](const value& v) noexcept {
     switch (v.tag()) {

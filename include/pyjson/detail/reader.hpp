@@ -392,28 +392,28 @@ class value_builder {
       case 't':
         if (r_.match("true")) {
           r_.advance(4);
-          if constexpr (Build) *push() = value(true);
+          if constexpr (Build) emplace(true);
           return;
         }
         break;
       case 'f':
         if (r_.match("false")) {
           r_.advance(5);
-          if constexpr (Build) *push() = value(false);
+          if constexpr (Build) emplace(false);
           return;
         }
         break;
       case 'N':
         if (r_.options().allow_nan && r_.match("NaN")) {
           r_.advance(3);
-          if constexpr (Build) *push() = value(std::numeric_limits<double>::quiet_NaN());
+          if constexpr (Build) emplace(std::numeric_limits<double>::quiet_NaN());
           return;
         }
         break;
       case 'I':
         if (r_.options().allow_nan && r_.match("Infinity")) {
           r_.advance(8);
-          if constexpr (Build) *push() = value(std::numeric_limits<double>::infinity());
+          if constexpr (Build) emplace(std::numeric_limits<double>::infinity());
           return;
         }
         break;
@@ -421,31 +421,19 @@ class value_builder {
         if (r_.match("-Infinity")) {
           if (!r_.options().allow_nan) break;
           r_.advance(9);
-          if constexpr (Build) *push() = value(-std::numeric_limits<double>::infinity());
+          if constexpr (Build) emplace(-std::numeric_limits<double>::infinity());
           return;
         }
         [[fallthrough]];
       default: {
-        number_scan n = scan_number(p, r_.end());
-        if (n.end == p) break;
+        parsed_number n = read_number(p, r_.end());
+        if (n.k == parsed_number::kind::none) break;
         r_.set_position(n.end);
         if constexpr (Build) {
-          value* v = push();
-          if (n.is_integer) {
-            bool is_unsigned;
-            std::int64_t i;
-            std::uint64_t u;
-            if (parse_int64(p, n.end, is_unsigned, i, u)) {
-              if (is_unsigned)
-                *v = value(u);
-              else
-                *v = value(i);
-            } else {
-              value_access::make_big_int(*v,
-                                         std::string_view(p, static_cast<std::size_t>(n.end - p)));
-            }
-          } else {
-            *v = value(parse_float(p, n.end));
+          switch (n.k) {
+            case parsed_number::kind::int64: emplace(n.i); break;
+            case parsed_number::kind::float64: emplace(n.d); break;
+            default: slow_number(p, n.end); break;
           }
         }
         return;
@@ -454,10 +442,44 @@ class value_builder {
     r_.fail("Expecting value", p);
   }
 
+  // A number read_number left alone: integers beyond 18 digits, floats beyond 19 significant
+  // digits or far out of range.
+  void slow_number(const char* p, const char* end) {
+    number_scan n = scan_number(p, end);
+    value* v = slot();  // every branch below constructs it, none can throw first
+    if (n.is_integer) {
+      bool is_unsigned;
+      std::int64_t i;
+      std::uint64_t u;
+      if (parse_int64(p, n.end, is_unsigned, i, u)) {
+        if (is_unsigned)
+          ::new (static_cast<void*>(v)) value(u);
+        else
+          ::new (static_cast<void*>(v)) value(i);
+      } else {
+        ::new (static_cast<void*>(v)) value();
+        value_access::make_big_int(*v, std::string_view(p, static_cast<std::size_t>(n.end - p)));
+      }
+    } else {
+      ::new (static_cast<void*>(v)) value(parse_float(p, n.end));
+    }
+  }
+
   // Pushes a null value on the stack and returns it.
   value* push() {
     if (size_ == capacity_) grow();
     return ::new (static_cast<void*>(stack_ + size_++)) value();
+  }
+  // Pushes value(args...), built in place.
+  template <class... A>
+  void emplace(A&&... args) {
+    if (size_ == capacity_) grow();
+    ::new (static_cast<void*>(stack_ + size_++)) value(std::forward<A>(args)...);
+  }
+  // Reserves a slot on the stack for a value the caller constructs in place.
+  value* slot() {
+    if (size_ == capacity_) grow();
+    return stack_ + size_++;
   }
   void grow() {
     std::size_t cap = capacity_ ? capacity_ * 2 : 64;
@@ -483,7 +505,7 @@ class value_builder {
         value_access::adopt_array(result, stack_ + f.start, n);
       }
       size_ = f.start;  // the elements now live in result
-      *push() = std::move(result);
+      emplace(std::move(result));
     }
   }
 
