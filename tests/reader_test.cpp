@@ -1,9 +1,13 @@
 // Tests of the reader: Python's grammar, numbers, strings, and Python's error messages and
 // positions. Expected texts were produced by python3 (json.loads / str(JSONDecodeError)).
 // SPDX-License-Identifier: MIT
+#include <bit>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <pyjson.hpp>
+#include <random>
 #include <string>
 #include <tuple>
 
@@ -267,4 +271,83 @@ TEST_CASE("try_loads reports errors as values", "[reader][try_loads]") {
   REQUIRE(std::string(bom.error().what()) ==
           "'utf-8' codec can't decode byte 0xff in position 2: invalid start byte: line 1 "
           "column 3 (char 2)");
+}
+
+// The fast number paths (Clinger, Eisel-Lemire, integers in one pass) against std::from_chars,
+// which is exact, on literals of every shape: random digits and exponents, the shortest
+// representations of random doubles, long expansions of exact binary values, and values
+// exactly halfway between two doubles (which must round to even).
+TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numbers]") {
+  std::mt19937_64 rng(20261130);
+  auto check = [](const std::string& s) {
+    const char* b = s.data();
+    const char* e = b + s.size();
+    pyjson::detail::parsed_number n = pyjson::detail::read_number(b, e);
+    CAPTURE(s);
+    REQUIRE(n.end == e);
+    if (n.k == pyjson::detail::parsed_number::kind::float64) {
+      double want = 0;
+      if (std::from_chars(b, e, want).ec != std::errc()) return;  // out of range: slow path's
+      REQUIRE(std::bit_cast<std::uint64_t>(n.d) == std::bit_cast<std::uint64_t>(want));
+      REQUIRE(std::bit_cast<std::uint64_t>(pyjson::detail::parse_float(b, e)) ==
+              std::bit_cast<std::uint64_t>(want));
+    } else if (n.k == pyjson::detail::parsed_number::kind::int64) {
+      long long want = 0;
+      REQUIRE(std::from_chars(b, e, want).ec == std::errc());
+      REQUIRE(n.i == want);
+    }
+  };
+  char buf[64];
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    switch (i % 5) {
+      case 0: {  // random digits, point and exponent
+        if (rng() & 1) s += '-';
+        std::size_t digits = 1 + rng() % 19;
+        s += static_cast<char>('1' + rng() % 9);
+        for (std::size_t k = 1; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
+        std::size_t point = rng() % digits;
+        if (point > 0) s.insert(s.size() - point, ".");
+        if (rng() & 1) s += "e" + std::to_string(static_cast<int>(rng() % 700) - 350);
+        break;
+      }
+      case 1: {  // the shortest repr of a random double
+        double d = std::bit_cast<double>(rng());
+        if (!std::isfinite(d)) continue;
+        s.assign(buf, std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr);
+        break;
+      }
+      case 2: {  // 25 digits of an exact binary value: past 19 digits, the slow path
+        double d = std::bit_cast<double>(rng() & 0x7FEFFFFFFFFFFFFFull);
+        s.assign(buf,
+                 std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 24).ptr);
+        break;
+      }
+      case 3: {  // halfway between two doubles: m odd with 54 bits, times 2^e
+        std::uint64_t m = ((std::uint64_t(1) << 53) | (rng() & ((std::uint64_t(1) << 53) - 1))) | 1;
+        int e = static_cast<int>(rng() % 8) - 4;  // 10^-4..: where ties fit in 19 digits
+        // m * 2^e as a decimal: for e < 0 multiply by 5^-e and shift the point.
+        std::uint64_t v = m;
+        if (e >= 0) {
+          if (e > 2) e = 2;
+          v <<= e;
+          s = std::to_string(v);
+        } else {
+          for (int k = 0; k < -e; ++k) v *= 5;
+          s = std::to_string(v);
+          if (s.size() > 19) continue;
+          s.insert(s.size() - static_cast<std::size_t>(-e), ".");
+        }
+        break;
+      }
+      default: {  // integers of up to 20 digits
+        if (rng() & 1) s += '-';
+        std::size_t digits = 1 + rng() % 20;
+        s += static_cast<char>('1' + rng() % 9);
+        for (std::size_t k = 1; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
+        break;
+      }
+    }
+    check(s);
+  }
 }
