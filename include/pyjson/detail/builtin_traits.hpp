@@ -291,7 +291,7 @@ std::string key_text(const K& k, const dump_options& opt, bool& skip) {
         detail::raise(value_error("Out of range float values are not JSON compliant"));
       return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
     }
-    char buf[32];
+    char buf[float_buffer_size];
     return std::string(buf, format_float(buf, d));
   } else if constexpr (enum_by_name<K>) {
     return std::string(enum_to_name(k));

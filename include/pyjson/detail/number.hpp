@@ -107,7 +107,8 @@ __extension__ typedef unsigned __int128 uint128;  // __extension__: GCC/clang bu
 // for subnormals, overflow and exponents outside the table, it returns false and the caller
 // falls back to std::from_chars. w must not be zero.
 inline bool eisel_lemire(std::uint64_t w, long long q, bool negative, double& out) noexcept {
-  if (q < pow5_min_exponent || q > pow5_max_exponent) return false;
+  // Beyond 10^308 every nonzero w overflows; below the table, from_chars decides.
+  if (q < pow5_min_exponent || q > 308) return false;
   // w * 10^q can lie exactly halfway between two doubles only for q in [-4, 23] (w < 2^64).
   // For q >= 0 the table entry is exact and the tie is seen below; for q < 0 it is truncated,
   // which hides the tie, so a possible one (5^-q divides w) goes to from_chars.
@@ -305,56 +306,227 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   return {p, parsed_number::kind::float64, 0, 0, d};
 }
 
-/// Writes d as Python's repr(float) does: shortest round-trip digits, positional notation for
-/// decimal exponents -4..15 ("0.0001", "1000000000000000.0"), scientific outside it ("1e-05",
-/// "1e+16") with at least two exponent digits. NaN and infinities are the caller's business.
-/// Returns the end of the written text; buf needs 32 bytes.
-inline char* format_float(char* buf, double d) noexcept {
-  char sci[32];
-  // to_chars in scientific form gives the shortest digits that round-trip (Ryu in libstdc++).
-  auto r = std::to_chars(sci, sci + sizeof sci, d, std::chars_format::scientific);
-  const char* s = sci;
-  char* out = buf;
-  if (*s == '-') {
-    *out++ = '-';
-    ++s;
-  }
-  char digits[20];
-  int nd = 0;
-  const char* q = s;
-  for (; q < r.ptr && *q != 'e'; ++q)
-    if (*q != '.') digits[nd++] = *q;
-  int exp = 0;
-  std::from_chars(q + 1 + (q[1] == '+'), r.ptr, exp);
-  if (exp >= -4 && exp < 16) {
-    if (exp >= 0) {
-      int i = 0;
-      for (; i <= exp; ++i) *out++ = i < nd ? digits[i] : '0';
+/// Bytes format_float may write: at most 25 are text, the rest lets it copy digits in whole
+/// 8-byte words.
+inline constexpr std::size_t float_buffer_size = 48;
+
+// Copies n <= 24 digits as three 8-byte words: both buffers have slack after the digits (see
+// float_buffer_size and format_float's digit buffer).
+inline void copy_digits(char* out, const char* digits, int n) noexcept {
+  std::memcpy(out, digits, 8);
+  if (n > 8) std::memcpy(out + 8, digits + 8, 8);
+  if (n > 16) std::memcpy(out + 16, digits + 16, 8);
+}
+
+// Python's repr layout for the decimal digits[0..n) * 10^e (no trailing zeros, 1 <= n <= 17):
+// positional for decimal exponents -4..15 ("0.0001", "1000000000000000.0"), scientific
+// outside it ("1e-05", "1e+16") with at least two exponent digits. digits must have 24
+// readable bytes, out float_buffer_size writable ones.
+inline char* layout_float(char* out, const char* digits, int n, int e) noexcept {
+  int x = n - 1 + e;  // the exponent in scientific notation
+  if (x >= 16 || x < -4) {
+    *out++ = digits[0];
+    if (n > 1) {
       *out++ = '.';
-      if (nd > exp + 1) {
-        for (; i < nd; ++i) *out++ = digits[i];
-      } else {
-        *out++ = '0';
-      }
-    } else {
-      *out++ = '0';
-      *out++ = '.';
-      for (int z = 0; z < -exp - 1; ++z) *out++ = '0';
-      for (int i = 0; i < nd; ++i) *out++ = digits[i];
+      copy_digits(out, digits + 1, n - 1);
+      out += n - 1;
     }
+    *out++ = 'e';
+    *out++ = x < 0 ? '-' : '+';
+    int a = x < 0 ? -x : x;
+    if (a >= 100) {
+      *out++ = static_cast<char>('0' + a / 100);
+      a %= 100;
+    }
+    *out++ = static_cast<char>('0' + a / 10);  // at least two digits, as Python
+    *out++ = static_cast<char>('0' + a % 10);
     return out;
   }
-  *out++ = digits[0];
-  if (nd > 1) {
-    *out++ = '.';
-    for (int i = 1; i < nd; ++i) *out++ = digits[i];
+  if (x >= 0) {
+    if (n <= x + 1) {  // an integer: digits, zeros, ".0"
+      copy_digits(out, digits, n);
+      out += n;
+      for (int i = n; i <= x; ++i) *out++ = '0';
+      *out++ = '.';
+      *out++ = '0';
+      return out;
+    }
+    // Digits, then the fraction moved one place right to make room for the point.
+    copy_digits(out, digits, n);
+    copy_digits(out + x + 2, digits + x + 1, n - x - 1);
+    out[x + 1] = '.';
+    return out + n + 1;
   }
-  *out++ = 'e';
-  *out++ = exp < 0 ? '-' : '+';
-  int a = exp < 0 ? -exp : exp;
-  if (a < 10) *out++ = '0';
-  auto e = std::to_chars(out, out + 4, a);
-  return e.ptr;
+  std::memcpy(out, "0.0000", 6);  // "0." and up to four zeros
+  out += 1 - x;
+  copy_digits(out, digits, n);
+  return out + n;
+}
+
+// floor(e * log10(2)), floor(e * log10(2) + log10(3/4)) and floor(e * log2(10)), by fixed-point
+// multiplication; exact over the exponents of doubles.
+inline int floor_log10_pow2(int e) noexcept { return (e * 315653) >> 20; }
+inline int floor_log10_three_quarters_pow2(int e) noexcept { return (e * 315653 - 131237) >> 20; }
+inline int floor_log2_pow10(int e) noexcept { return (e * 1741647) >> 19; }
+
+// g * cp / 2^127 for the 126-bit g = g1 * 2^63 + g0, rounded to odd: the lowest bit is set
+// when anything was cut off, so that comparisons against exact values stay exact.
+inline std::uint64_t round_to_odd(std::uint64_t g1, std::uint64_t g0, std::uint64_t cp) noexcept {
+  std::uint64_t x1 = static_cast<std::uint64_t>((uint128(g0) * cp) >> 64);
+  uint128 y = uint128(g1) * cp;
+  std::uint64_t y0 = static_cast<std::uint64_t>(y);
+  std::uint64_t y1 = static_cast<std::uint64_t>(y >> 64);
+  std::uint64_t z = (y0 >> 1) + x1;
+  std::uint64_t vbp = y1 + (z >> 63);
+  constexpr std::uint64_t mask63 = (std::uint64_t(1) << 63) - 1;
+  return vbp | (((z & mask63) + mask63) >> 63);
+}
+
+// The shortest decimal f * 10^e that reads back as the positive normal double c * 2^q (c with
+// its hidden bit), and of those the closest to it (ties to even f): R. Giulietti's Schubfach
+// algorithm ("The Schubfach way to render doubles", 2020). The rounding interval of the
+// double, scaled by 10^-k so that about 17 digits are left of the point, is computed with a
+// 126-bit 10^-k rounded up (from the power-of-five table) and rounding to odd. Then: if a
+// multiple of ten (one digit shorter) lies in the interval there is exactly one and it wins;
+// else the closer of the two integers around the scaled value. f may end in zeros.
+inline void shortest_decimal(std::uint64_t c, int q, std::uint64_t& f, int& e) noexcept {
+  const bool irregular = c == (std::uint64_t(1) << 52) && q > -1074;  // lower neighbour closer
+  const std::uint64_t out = c & 1;  // the interval is closed for even c, open for odd
+  const std::uint64_t cb = c << 2;
+  const std::uint64_t cbr = cb + 2;
+  std::uint64_t cbl;
+  int k;
+  if (!irregular) {
+    cbl = cb - 2;
+    k = floor_log10_pow2(q);
+  } else {
+    cbl = cb - 1;
+    k = floor_log10_three_quarters_pow2(q);
+  }
+  const int h = q + floor_log2_pow10(-k) + 2;
+  // g = floor(10^-k * 2^-r) + 1 with 2^125 <= g < 2^126: the table's 128 truncated bits of
+  // 5^-k (which are those of 10^-k), shifted right by two.
+  const std::uint64_t* t = pow5_128[-k - pow5_min_exponent];
+  uint128 g = ((uint128(t[0]) << 64 | t[1]) >> 2) + 1;
+  const std::uint64_t g1 = static_cast<std::uint64_t>(g >> 63);
+  const std::uint64_t g0 = static_cast<std::uint64_t>(g) & ((std::uint64_t(1) << 63) - 1);
+  const std::uint64_t vb = round_to_odd(g1, g0, cb << h);
+  const std::uint64_t vbl = round_to_odd(g1, g0, cbl << h);
+  const std::uint64_t vbr = round_to_odd(g1, g0, cbr << h);
+  const std::uint64_t s = vb >> 2;
+  if (s >= 100) {
+    const std::uint64_t sp10 = s / 10 * 10;
+    const std::uint64_t tp10 = sp10 + 10;
+    const bool upin = vbl + out <= sp10 << 2;
+    const bool wpin = (tp10 << 2) + out <= vbr;
+    if (upin != wpin) {
+      f = upin ? sp10 : tp10;
+      e = k;
+      return;
+    }
+  }
+  const std::uint64_t t1 = s + 1;
+  const bool uin = vbl + out <= s << 2;
+  const bool win = (t1 << 2) + out <= vbr;
+  e = k;
+  if (uin != win) {
+    f = uin ? s : t1;
+    return;
+  }
+  const std::int64_t cmp = static_cast<std::int64_t>(vb - ((s + t1) << 1));
+  f = cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t1;
+}
+
+/// Writes d as Python's repr(float) does: the shortest digits that read back as d (the
+/// closest such, ties to even), positional for decimal exponents -4..15 ("0.0001",
+/// "1000000000000000.0"), scientific outside it ("1e-05", "1e+16") with at least two exponent
+/// digits. NaN and infinities are the caller's business. Returns the end of the written text;
+/// buf needs float_buffer_size bytes.
+inline char* format_float(char* buf, double d) noexcept {
+  std::uint64_t bits = std::bit_cast<std::uint64_t>(d);
+  char* out = buf;
+  if (bits >> 63) *out++ = '-';
+  std::uint64_t frac = bits & ((std::uint64_t(1) << 52) - 1);
+  int biased = static_cast<int>((bits >> 52) & 0x7FF);
+  if (biased == 0) {
+    if (frac == 0) {
+      std::memcpy(out, "0.0", 3);
+      return out + 3;
+    }
+    // Subnormals are rare: std::to_chars's shortest digits (Ryu in libstdc++), laid out.
+    char sci[32];
+    auto r = std::to_chars(sci, sci + sizeof sci, d < 0 ? -d : d, std::chars_format::scientific);
+    char digits[48];  // 17 at most, and slack for layout_float's word copies
+    int n = 0;
+    const char* p = sci;
+    for (; p < r.ptr && *p != 'e'; ++p)
+      if (*p != '.') digits[n++] = *p;
+    int x = 0;
+    std::from_chars(p + 1 + (p[1] == '+'), r.ptr, x);
+    return layout_float(out, digits, n, x - (n - 1));
+  }
+  std::uint64_t c = frac | std::uint64_t(1) << 52;
+  int q = biased - 1075;
+  std::uint64_t f;
+  int e;
+  if (q <= 0 && q > -53 && (c & ((std::uint64_t(1) << -q) - 1)) == 0) {
+    f = c >> -q;  // an integer below 2^53: its digits are exact
+    e = 0;
+  } else {
+    shortest_decimal(c, q, f, e);
+  }
+  while (f % 10 == 0) {  // Python shows no trailing zeros in the digits
+    f /= 10;
+    ++e;
+  }
+  // At most 17 digits: one, then two groups of eight. A group is written two digits at a time
+  // from a fixed-point fraction: y = x * 2^57 / 10^6 (rounded up, which is exact enough for
+  // x < 10^8) holds the first two digits above bit 57; multiplying what is below by 100
+  // brings up the next two. One multiplication per pair, and no division.
+  static constexpr char pairs[201] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  auto put8 = [](char* p, std::uint32_t x) {  // x < 10^8 as exactly eight digits
+    constexpr std::uint64_t mask = (std::uint64_t(1) << 57) - 1;
+    std::uint64_t y = x * std::uint64_t(144115188076);  // ceil(2^57 / 10^6)
+    std::memcpy(p, pairs + 2 * (y >> 57), 2);
+    y = (y & mask) * 100;
+    std::memcpy(p + 2, pairs + 2 * (y >> 57), 2);
+    y = (y & mask) * 100;
+    std::memcpy(p + 4, pairs + 2 * (y >> 57), 2);
+    y = (y & mask) * 100;
+    std::memcpy(p + 6, pairs + 2 * (y >> 57), 2);
+  };
+  char buf_digits[48];  // the digits end at 24; the rest is slack for copy_digits
+  std::uint64_t high = f / 100000000;
+  buf_digits[7] = static_cast<char>('0' + high / 100000000);  // f < 10^17
+  put8(buf_digits + 8, static_cast<std::uint32_t>(high % 100000000));
+  put8(buf_digits + 16, static_cast<std::uint32_t>(f - high * 100000000));
+  static constexpr std::uint64_t pow10[] = {1u,
+                                            10u,
+                                            100u,
+                                            1000u,
+                                            10000u,
+                                            100000u,
+                                            1000000u,
+                                            10000000u,
+                                            100000000u,
+                                            1000000000u,
+                                            10000000000u,
+                                            100000000000u,
+                                            1000000000000u,
+                                            10000000000000u,
+                                            100000000000000u,
+                                            1000000000000000u,
+                                            10000000000000000u,
+                                            100000000000000000u};
+  // Decimal length of f from its bit length: floor(bits * log10(2)), plus one if f reaches
+  // the next power of ten.
+  int t = ((64 - __builtin_clzll(f)) * 1233) >> 12;
+  int n = t + (f >= pow10[t]);
+  const char* digits = buf_digits + 24 - n;
+  return layout_float(out, digits, n, e);
 }
 
 /// Parses the integer literal [begin, end) (scan_number said it is one) into int64 or uint64

@@ -95,7 +95,7 @@ class writer {
       put(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
       return;
     }
-    room(32);
+    room(float_buffer_size);
     cur_ = format_float(cur_, d);
   }
 
