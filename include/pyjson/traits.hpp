@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -221,6 +222,11 @@ class reader {
   template <std::integral I>
   I read_int() {
     const char* p = start();
+    detail::parsed_number quick = detail::read_number(p, tok_.end());
+    if (quick.k == detail::parsed_number::kind::int64 && std::in_range<I>(quick.i)) {
+      tok_.set_position(quick.end);
+      return static_cast<I>(quick.i);
+    }
     detail::number_scan n = detail::scan_number(p, tok_.end());
     if (n.end == p || !n.is_integer) mismatch(int_name<I>(), p);
     bool is_unsigned;
@@ -241,10 +247,23 @@ class reader {
       if (tok_.match("Infinity")) return tok_.advance(8), std::numeric_limits<double>::infinity();
       if (tok_.match("-Infinity")) return tok_.advance(9), -std::numeric_limits<double>::infinity();
     }
+    detail::parsed_number quick = detail::read_number(p, tok_.end());
+    if (quick.k == detail::parsed_number::kind::float64) {
+      tok_.set_position(quick.end);
+      return quick.d;
+    }
+    if (quick.k == detail::parsed_number::kind::int64) {
+      tok_.set_position(quick.end);
+      return static_cast<double>(quick.i);  // at most 18 digits: correctly rounded
+    }
     detail::number_scan n = detail::scan_number(p, tok_.end());
     if (n.end == p) mismatch("float", p);
+    double d = detail::parse_float(p, n.end);
+    // An integer literal is Python's int, and float(int) refuses what no double holds rather
+    // than give infinity (pyjson::value::get<double> says the same).
+    if (n.is_integer && std::isinf(d)) fail_at("int too large to convert to float", p);
     tok_.set_position(n.end);
-    return detail::parse_float(p, n.end);
+    return d;
   }
 
   /// A string. The view is valid until the next read.
@@ -377,6 +396,21 @@ class reader {
   const char* position() { return start(); }
   /// Goes back to a position taken from position(): a failed attempt can be retried.
   void rewind(const char* p) noexcept { tok_.set_position(p); }
+  /// Called when an attempt that started at `from` failed at `failed_at` and another is about
+  /// to start from `from` again (as variants do): says whether that is still allowed.
+  /// Alternatives that fail deep inside other alternatives would read the text again an
+  /// exponential number of times; the text read in vain is counted and bounded by 16 times the
+  /// document plus 1 MiB, which keeps any input linear. Once refused, always refused.
+  bool may_retry(const char* from, const char* failed_at) noexcept {
+    const char* reached = std::max(failed_at, tok_.position());
+    if (reached > from) retried_ += static_cast<std::size_t>(reached - from);
+    std::size_t size = static_cast<std::size_t>(tok_.end() - tok_.begin());
+    if (retried_ > 16 * size + (std::size_t(1) << 20)) retry_refused_ = true;
+    return !retry_refused_;
+  }
+  /// Whether may_retry has refused once already.
+  bool retry_refused() const noexcept { return retry_refused_; }
+
   /// Where the key of the member being read starts.
   const char* key_position() const noexcept { return key_at_; }
 
@@ -454,6 +488,8 @@ class reader {
   detail::reader& tok_;
   std::string scratch_, key_scratch_;
   std::size_t depth_ = 0;
+  std::size_t retried_ = 0;  // text read again by retried attempts (see may_retry)
+  bool retry_refused_ = false;
   const char* key_at_ = nullptr;
 };
 
@@ -511,6 +547,7 @@ struct aggregate_field_list {
     for (std::size_t i = 0; i < size; ++i)
       if (field_names<T>[i] == name) return i;
     no_field_of_that_name_in_this_aggregate();  // not constexpr: a compile-time error
+    return size;
   }
 };
 

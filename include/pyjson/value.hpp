@@ -64,6 +64,13 @@ struct object_block {
   std::size_t capacity;
 };
 
+// A container being copied: its source and destination elements, and how far the copy is.
+struct copy_frame {
+  const value* src;
+  value* dst;
+  std::size_t count, next;
+};
+
 inline string_block* new_string_block(std::string_view s) {
   auto* b = static_cast<string_block*>(::operator new(sizeof(string_block) + s.size() + 1));
   b->size = s.size();
@@ -301,6 +308,7 @@ class value {
     set_tag(detail::tag::null);
   }
   void destroy_owned() noexcept;
+  void copy_node(const value& other, std::vector<detail::copy_frame>& pending);
 
   alignas(8) unsigned char raw_[16];
 };
@@ -462,31 +470,60 @@ inline value object(std::initializer_list<std::pair<std::string_view, value>> me
   return v;
 }
 
+// Copying is iterative, as destruction is: a container is first made as a block of nulls of
+// the source's size, and its elements are filled in from an explicit stack, so nesting depth
+// costs heap memory, never call stack. The copy is built in a local value that frees it if an
+// allocation fails midway.
 inline value::value(const value& other) {
+  set_tag(detail::tag::null);
+  value result;
+  std::vector<detail::copy_frame> pending;
+  result.copy_node(other, pending);
+  while (!pending.empty()) {
+    detail::copy_frame& f = pending.back();
+    if (f.next == f.count) {
+      pending.pop_back();
+      continue;
+    }
+    std::size_t i = f.next++;
+    f.dst[i].copy_node(f.src[i], pending);  // may push, which invalidates f
+  }
+  std::memcpy(raw_, result.raw_, sizeof raw_);
+  result.set_tag(detail::tag::null);
+}
+
+// Makes this null value a copy of other, except that a container's elements are left null and
+// queued on `pending` (an object's members as 2n values: key, value, ...).
+inline void value::copy_node(const value& other, std::vector<detail::copy_frame>& pending) {
   switch (other.tag()) {
     case detail::tag::long_string:
-      store(detail::new_string_block(other.string_view_unchecked()), detail::tag::long_string);
-      break;
     case detail::tag::big_int:
-      store(detail::new_string_block(other.string_view_unchecked()), detail::tag::big_int);
+      store(detail::new_string_block(other.string_view_unchecked()), other.tag());
       break;
     case detail::tag::array: {
-      set_tag(detail::tag::null);
       std::size_t n = other.arr_block()->size;
-      reserve_array(n);
-      for (std::size_t i = 0; i < n; ++i) push_back(other.array_data()[i]);
+      auto* b = static_cast<detail::array_block*>(
+          ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+      for (std::size_t i = 0; i < n; ++i)
+        ::new (static_cast<void*>(detail::array_items(b) + i)) value;
+      b->size = n;
+      b->capacity = n;
+      store(b, detail::tag::array);
+      if (n) pending.push_back({other.array_data(), detail::array_items(b), n, 0});
       break;
     }
     case detail::tag::object: {
-      set_tag(detail::tag::null);
       std::size_t n = other.obj_block()->size;
-      reserve_object(n);
-      auto* src = other.object_data();
-      auto* b = obj_block();
-      for (std::size_t i = 0; i < n; ++i) {
-        ::new (static_cast<void*>(detail::object_items(b) + i)) member(src[i]);
-        b->size = i + 1;
-      }
+      auto* b = static_cast<detail::object_block*>(
+          ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+      for (std::size_t i = 0; i < n; ++i)
+        ::new (static_cast<void*>(detail::object_items(b) + i)) member;
+      b->size = n;
+      b->capacity = n;
+      store(b, detail::tag::object);
+      if (n)
+        pending.push_back({reinterpret_cast<const value*>(other.object_data()),
+                           reinterpret_cast<value*>(detail::object_items(b)), 2 * n, 0});
       break;
     }
     default: std::memcpy(raw_, other.raw_, sizeof raw_);
@@ -891,39 +928,62 @@ inline int compare_numbers(const value& a, const value& b) {
 
 }  // namespace detail
 
+// Python's ==, without recursion: pairs still to compare wait on an explicit stack, so that
+// deep nesting cannot overflow the call stack.
 inline bool operator==(const value& a, const value& b) {
-  if (a.is_number() && b.is_number()) return detail::compare_numbers(a, b) == 0;
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case kind::null: return true;
-    case kind::boolean: return a.raw_[0] == b.raw_[0];
-    case kind::string: return a.string_view_unchecked() == b.string_view_unchecked();
-    case kind::array: {
-      auto x = a.as_array(), y = b.as_array();
-      return std::equal(x.begin(), x.end(), y.begin(), y.end());
-    }
-    case kind::object: {
-      if (a.size() != b.size()) return false;
-      auto xs = a.items();
-      if (xs.size() <= 16) {
-        for (const member& m : xs) {
-          const value* other = b.find(m.key());
-          if (!other || !(*other == m.value())) return false;
+  std::vector<std::pair<const value*, const value*>> pending;
+  const value* x = &a;
+  const value* y = &b;
+  for (;;) {
+    if (x->is_number() && y->is_number()) {
+      if (detail::compare_numbers(*x, *y) != 0) return false;
+    } else if (x->kind() != y->kind()) {
+      return false;
+    } else {
+      switch (x->kind()) {
+        case kind::null: break;
+        case kind::boolean:
+          if (x->raw_[0] != y->raw_[0]) return false;
+          break;
+        case kind::string:
+          if (x->string_view_unchecked() != y->string_view_unchecked()) return false;
+          break;
+        case kind::array: {
+          auto xs = x->as_array(), ys = y->as_array();
+          if (xs.size() != ys.size()) return false;
+          for (std::size_t i = 0; i < xs.size(); ++i) pending.emplace_back(&xs[i], &ys[i]);
+          break;
         }
-        return true;
+        case kind::object: {
+          if (x->size() != y->size()) return false;
+          auto xs = x->items();
+          if (xs.size() <= 16) {
+            for (const member& m : xs) {
+              const value* other = y->find(m.key());
+              if (!other) return false;
+              pending.emplace_back(&m.value(), other);
+            }
+            break;
+          }
+          // Large objects: both member lists sorted by key, so matching them is O(n log n).
+          std::vector<const member*> sa, sb;
+          for (const member& m : xs) sa.push_back(&m);
+          for (const member& m : y->items()) sb.push_back(&m);
+          auto by_key = [](const member* p, const member* q) { return p->key() < q->key(); };
+          std::sort(sa.begin(), sa.end(), by_key);
+          std::sort(sb.begin(), sb.end(), by_key);
+          for (std::size_t i = 0; i < sa.size(); ++i) {
+            if (sa[i]->key() != sb[i]->key()) return false;
+            pending.emplace_back(&sa[i]->value(), &sb[i]->value());
+          }
+          break;
+        }
+        default: return false;
       }
-      // Large objects: sort both member lists by key so the comparison is O(n log n).
-      std::vector<const member*> sa, sb;
-      for (const member& m : xs) sa.push_back(&m);
-      for (const member& m : b.items()) sb.push_back(&m);
-      auto by_key = [](const member* p, const member* q) { return p->key() < q->key(); };
-      std::sort(sa.begin(), sa.end(), by_key);
-      std::sort(sb.begin(), sb.end(), by_key);
-      for (std::size_t i = 0; i < sa.size(); ++i)
-        if (sa[i]->key() != sb[i]->key() || !(sa[i]->value() == sb[i]->value())) return false;
-      return true;
     }
-    default: return false;
+    if (pending.empty()) return true;
+    std::tie(x, y) = pending.back();
+    pending.pop_back();
   }
 }
 

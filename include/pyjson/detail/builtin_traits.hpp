@@ -641,6 +641,14 @@ void read_variant(pyjson::reader& r, V& out) {
         out = std::move(a);
         done = true;
       } catch (typed_failure& f) {
+        bool refused_below = r.retry_refused();
+        if (!r.may_retry(at, f.at)) {
+          if (refused_below) throw;  // the limit was reached inside: pass that error on
+          r.fail_at(
+              "variant alternatives tried again too often (work limit: 16 times the "
+              "document)",
+              at);
+        }
         last_error = f.path.empty() ? f.message : "$" + f.path + ": " + f.message;
         r.rewind(at);
       }

@@ -149,8 +149,8 @@ class writer {
   // item() goes before every element, key() before every member.
   void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
-      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON " +
-                                std::string(open == '[' ? "array" : "object")));
+      // Python's C encoder says "object" for lists too.
+      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON object"));
     put(open);
     first_ = true;
   }
