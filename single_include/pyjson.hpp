@@ -2826,10 +2826,22 @@ class reader {
       // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
       // other than Latin is a run of them).
       do {
+        // Two- and three-byte sequences that need no check beyond "continuation bytes follow"
+        // (most non-Latin text) are decided here; the rest go to utf8_sequence.
+        auto u = reinterpret_cast<const unsigned char*>(p);
+        std::size_t avail = static_cast<std::size_t>(end_ - p);
+        if (u[0] >= 0xC2 && u[0] <= 0xDF && avail >= 2 && (u[1] & 0xC0) == 0x80) {
+          p += 2;
+          continue;
+        }
+        if (u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && avail >= 3 && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80) {
+          p += 3;
+          continue;
+        }
         utf8_error err;
         std::size_t n =
-            utf8_sequence(reinterpret_cast<const unsigned char*>(p),
-                          reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
+            utf8_sequence(u, reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
         if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
@@ -2971,6 +2983,16 @@ class value_builder {
 
   /// Checks one value as parse() does and moves past it, building nothing.
   void skip() { run<false>(); }
+
+  /// parse() and skip() for a value nested `depth` deep: one builder serves many values.
+  value parse_at(std::size_t depth) {
+    outer_depth_ = depth;
+    return parse();
+  }
+  void skip_at(std::size_t depth) {
+    outer_depth_ = depth;
+    run<false>();
+  }
 
  private:
   struct frame {
@@ -3422,17 +3444,21 @@ class writer {
         } while (p < end && *p >= 0x80);
         continue;
       }
-      std::size_t n = sequence_length(p, end, s);
-      std::uint32_t cp = decode_utf8(p, n);
-      room(static_cast<std::size_t>(end - p) + 14);
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        write_u_escape(0xD800 | (cp >> 10));
-        write_u_escape(0xDC00 | (cp & 0x3FF));
-      } else {
-        write_u_escape(cp);
-      }
-      p += n;
+      // ensure_ascii: each character of a non-ASCII run becomes \uXXXX (two for those beyond
+      // the BMP); a sequence of n >= 2 bytes grows by at most 12 - n, which room() covers.
+      do {
+        std::size_t n = sequence_length(p, end, s);
+        std::uint32_t cp = decode_utf8(p, n);
+        room(static_cast<std::size_t>(end - p) + 14);
+        if (cp >= 0x10000) {
+          cp -= 0x10000;
+          write_u_escape(0xD800 | (cp >> 10));
+          write_u_escape(0xDC00 | (cp & 0x3FF));
+        } else {
+          write_u_escape(cp);
+        }
+        p += n;
+      } while (p < end && *p >= 0x80);
     }
     *cur_++ = '"';
   }
@@ -3602,14 +3628,22 @@ class writer {
     cur_[1] = e;
     cur_ += 2;
   }
+  // \uXXXX for a code unit u <= 0xFFFF, as one 8-byte store (the two bytes past it are
+  // scratch: every caller has made room for at least 8).
   void write_u_escape(std::uint32_t u) {
-    static constexpr char hex[] = "0123456789abcdef";
-    cur_[0] = '\\';
-    cur_[1] = 'u';
-    cur_[2] = hex[(u >> 12) & 15];
-    cur_[3] = hex[(u >> 8) & 15];
-    cur_[4] = hex[(u >> 4) & 15];
-    cur_[5] = hex[u & 15];
+    static constexpr auto hex_pairs = [] {
+      std::array<char, 512> t{};
+      constexpr char hex[] = "0123456789abcdef";
+      for (int i = 0; i < 256; ++i) {
+        t[2 * i] = hex[i >> 4];
+        t[2 * i + 1] = hex[i & 15];
+      }
+      return t;
+    }();
+    char e[8] = {'\\', 'u'};
+    std::memcpy(e + 2, hex_pairs.data() + 2 * (u >> 8), 2);
+    std::memcpy(e + 4, hex_pairs.data() + 2 * (u & 0xFF), 2);
+    std::memcpy(cur_, e, 8);
     cur_ += 6;
   }
   // Python's dumps(..., ensure_ascii=False) returns a str with the lone surrogate in it; UTF-8
@@ -4253,7 +4287,9 @@ class writer {
 ///     }
 class reader {
  public:
-  explicit reader(detail::reader& tok) : tok_(tok) {}
+  explicit reader(detail::reader& tok) : tok_(tok), builder_(tok) {}
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
 
   /// Any mapped value (goes through traits<T>).
   template <class T>
@@ -4453,13 +4489,13 @@ class reader {
   /// Checks the next value and moves past it without building anything.
   void skip() {
     start();
-    detail::value_builder(tok_, depth_).skip();
+    builder_.skip_at(depth_);
   }
 
   /// The next value as a pyjson::value.
   value read_value() {
     start();
-    return detail::value_builder(tok_, depth_).parse();
+    return builder_.parse_at(depth_);
   }
 
   /// Raises a type error at the next value: "expected <expected>, found <what is there>".
@@ -4572,6 +4608,7 @@ class reader {
   std::size_t depth_ = 0;
   std::size_t retried_ = 0;  // text read again by retried attempts (see may_retry)
   bool retry_refused_ = false;
+  detail::value_builder builder_;  // for skip() and read_value(): its buffers are kept
   const char* key_at_ = nullptr;
 };
 
@@ -4673,6 +4710,7 @@ consteval detail::aggregate_field_list<T> aggregate_fields() {
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <forward_list>
 #include <limits>
 #include <memory>
@@ -5338,21 +5376,34 @@ void read_variant(pyjson::reader& r, V& out) {
   }
 }
 
-template <class Fields, class T, std::size_t... I>
-bool read_field_at(pyjson::reader& r, const Fields& f, T& obj, std::size_t i,
-                   std::index_sequence<I...>) {
-  return ((i == I ? (r.read(Fields::template get<I>(f, obj)), true) : false) || ...);
+// Reads field I of obj: one entry of the table read_fields dispatches through.
+template <class Fields, class T, std::size_t I>
+void read_field(pyjson::reader& r, const Fields& f, T& obj) {
+  r.read(Fields::template get<I>(f, obj));
 }
 
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   constexpr std::size_t n = Fields::size;
+  static constexpr auto read_at = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<void (*)(pyjson::reader&, const Fields&, T&), n>{
+        &read_field<Fields, T, I>...};
+  }
+  (std::make_index_sequence<n>{});
   std::bitset<n == 0 ? 1 : n> seen;
+  // Documents usually list keys in one order: the search starts after the field found last.
+  std::size_t hint = 0;
   const char* close = r.read_object([&](std::string_view key) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (f.skipped[i] || f.names[i] != key) continue;
+    for (std::size_t k = 0; k < n; ++k) {
+      std::size_t i = hint + k < n ? hint + k : hint + k - n;
+      // Length and first byte first: most names differ there, without a memcmp call.
+      std::string_view name = f.names[i];
+      if (f.skipped[i] || name.size() != key.size() || (!key.empty() && name[0] != key[0]) ||
+          name != key)
+        continue;
       seen.set(i);
-      read_field_at(r, f, obj, i, std::make_index_sequence<n>{});
+      hint = i + 1 < n ? i + 1 : 0;
+      read_at[i](r, f, obj);
       return;
     }
     if (!r.options().ignore_unknown_keys) r.fail_at_key("unknown field '" + std::string(key) + "'");

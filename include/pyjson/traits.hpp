@@ -171,7 +171,9 @@ class writer {
 ///     }
 class reader {
  public:
-  explicit reader(detail::reader& tok) : tok_(tok) {}
+  explicit reader(detail::reader& tok) : tok_(tok), builder_(tok) {}
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
 
   /// Any mapped value (goes through traits<T>).
   template <class T>
@@ -371,13 +373,13 @@ class reader {
   /// Checks the next value and moves past it without building anything.
   void skip() {
     start();
-    detail::value_builder(tok_, depth_).skip();
+    builder_.skip_at(depth_);
   }
 
   /// The next value as a pyjson::value.
   value read_value() {
     start();
-    return detail::value_builder(tok_, depth_).parse();
+    return builder_.parse_at(depth_);
   }
 
   /// Raises a type error at the next value: "expected <expected>, found <what is there>".
@@ -490,6 +492,7 @@ class reader {
   std::size_t depth_ = 0;
   std::size_t retried_ = 0;  // text read again by retried attempts (see may_retry)
   bool retry_refused_ = false;
+  detail::value_builder builder_;  // for skip() and read_value(): its buffers are kept
   const char* key_at_ = nullptr;
 };
 

@@ -10,6 +10,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <forward_list>
 #include <limits>
 #include <memory>
@@ -680,21 +681,34 @@ void read_variant(pyjson::reader& r, V& out) {
   }
 }
 
-template <class Fields, class T, std::size_t... I>
-bool read_field_at(pyjson::reader& r, const Fields& f, T& obj, std::size_t i,
-                   std::index_sequence<I...>) {
-  return ((i == I ? (r.read(Fields::template get<I>(f, obj)), true) : false) || ...);
+// Reads field I of obj: one entry of the table read_fields dispatches through.
+template <class Fields, class T, std::size_t I>
+void read_field(pyjson::reader& r, const Fields& f, T& obj) {
+  r.read(Fields::template get<I>(f, obj));
 }
 
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   constexpr std::size_t n = Fields::size;
+  static constexpr auto read_at = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<void (*)(pyjson::reader&, const Fields&, T&), n>{
+        &read_field<Fields, T, I>...};
+  }
+  (std::make_index_sequence<n>{});
   std::bitset<n == 0 ? 1 : n> seen;
+  // Documents usually list keys in one order: the search starts after the field found last.
+  std::size_t hint = 0;
   const char* close = r.read_object([&](std::string_view key) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (f.skipped[i] || f.names[i] != key) continue;
+    for (std::size_t k = 0; k < n; ++k) {
+      std::size_t i = hint + k < n ? hint + k : hint + k - n;
+      // Length and first byte first: most names differ there, without a memcmp call.
+      std::string_view name = f.names[i];
+      if (f.skipped[i] || name.size() != key.size() || (!key.empty() && name[0] != key[0]) ||
+          name != key)
+        continue;
       seen.set(i);
-      read_field_at(r, f, obj, i, std::make_index_sequence<n>{});
+      hint = i + 1 < n ? i + 1 : 0;
+      read_at[i](r, f, obj);
       return;
     }
     if (!r.options().ignore_unknown_keys) r.fail_at_key("unknown field '" + std::string(key) + "'");

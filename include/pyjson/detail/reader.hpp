@@ -161,10 +161,22 @@ class reader {
       // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
       // other than Latin is a run of them).
       do {
+        // Two- and three-byte sequences that need no check beyond "continuation bytes follow"
+        // (most non-Latin text) are decided here; the rest go to utf8_sequence.
+        auto u = reinterpret_cast<const unsigned char*>(p);
+        std::size_t avail = static_cast<std::size_t>(end_ - p);
+        if (u[0] >= 0xC2 && u[0] <= 0xDF && avail >= 2 && (u[1] & 0xC0) == 0x80) {
+          p += 2;
+          continue;
+        }
+        if (u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && avail >= 3 && (u[1] & 0xC0) == 0x80 &&
+            (u[2] & 0xC0) == 0x80) {
+          p += 3;
+          continue;
+        }
         utf8_error err;
         std::size_t n =
-            utf8_sequence(reinterpret_cast<const unsigned char*>(p),
-                          reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
+            utf8_sequence(u, reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
         if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
@@ -306,6 +318,16 @@ class value_builder {
 
   /// Checks one value as parse() does and moves past it, building nothing.
   void skip() { run<false>(); }
+
+  /// parse() and skip() for a value nested `depth` deep: one builder serves many values.
+  value parse_at(std::size_t depth) {
+    outer_depth_ = depth;
+    return parse();
+  }
+  void skip_at(std::size_t depth) {
+    outer_depth_ = depth;
+    run<false>();
+  }
 
  private:
   struct frame {

@@ -129,17 +129,21 @@ class writer {
         } while (p < end && *p >= 0x80);
         continue;
       }
-      std::size_t n = sequence_length(p, end, s);
-      std::uint32_t cp = decode_utf8(p, n);
-      room(static_cast<std::size_t>(end - p) + 14);
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        write_u_escape(0xD800 | (cp >> 10));
-        write_u_escape(0xDC00 | (cp & 0x3FF));
-      } else {
-        write_u_escape(cp);
-      }
-      p += n;
+      // ensure_ascii: each character of a non-ASCII run becomes \uXXXX (two for those beyond
+      // the BMP); a sequence of n >= 2 bytes grows by at most 12 - n, which room() covers.
+      do {
+        std::size_t n = sequence_length(p, end, s);
+        std::uint32_t cp = decode_utf8(p, n);
+        room(static_cast<std::size_t>(end - p) + 14);
+        if (cp >= 0x10000) {
+          cp -= 0x10000;
+          write_u_escape(0xD800 | (cp >> 10));
+          write_u_escape(0xDC00 | (cp & 0x3FF));
+        } else {
+          write_u_escape(cp);
+        }
+        p += n;
+      } while (p < end && *p >= 0x80);
     }
     *cur_++ = '"';
   }
@@ -309,14 +313,22 @@ class writer {
     cur_[1] = e;
     cur_ += 2;
   }
+  // \uXXXX for a code unit u <= 0xFFFF, as one 8-byte store (the two bytes past it are
+  // scratch: every caller has made room for at least 8).
   void write_u_escape(std::uint32_t u) {
-    static constexpr char hex[] = "0123456789abcdef";
-    cur_[0] = '\\';
-    cur_[1] = 'u';
-    cur_[2] = hex[(u >> 12) & 15];
-    cur_[3] = hex[(u >> 8) & 15];
-    cur_[4] = hex[(u >> 4) & 15];
-    cur_[5] = hex[u & 15];
+    static constexpr auto hex_pairs = [] {
+      std::array<char, 512> t{};
+      constexpr char hex[] = "0123456789abcdef";
+      for (int i = 0; i < 256; ++i) {
+        t[2 * i] = hex[i >> 4];
+        t[2 * i + 1] = hex[i & 15];
+      }
+      return t;
+    }();
+    char e[8] = {'\\', 'u'};
+    std::memcpy(e + 2, hex_pairs.data() + 2 * (u >> 8), 2);
+    std::memcpy(e + 4, hex_pairs.data() + 2 * (u & 0xFF), 2);
+    std::memcpy(cur_, e, 8);
     cur_ += 6;
   }
   // Python's dumps(..., ensure_ascii=False) returns a str with the lone surrogate in it; UTF-8
