@@ -1,25 +1,43 @@
-// Benchmarks: loads and dumps on the shared benchmark files, pyjson next to every installed
-// peer, reported as bytes per second of JSON text (the input for parsing, the output for
-// writing) so that ratios can be read from one run.
+// Benchmarks: loads, dumps and DOM memory on the shared benchmark files and on synthetic
+// documents made at startup, pyjson next to every installed peer, reported as bytes per second
+// of JSON text (the input for parsing, the output for writing) so that ratios can be read from
+// one run.
 // SPDX-License-Identifier: MIT
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <pyjson.hpp>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "bench_synthetic.hpp"
 #include "bench_types.hpp"
+
+// mallinfo2() arrived in glibc 2.33; elsewhere the memory benchmarks are left out.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define PYJSON_BENCH_MEMORY 1
+#endif
 
 #if defined(PYJSON_BENCH_NLOHMANN)
 #include <nlohmann/json.hpp>
 #endif
 #if defined(PYJSON_BENCH_RAPIDJSON)
 #include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #endif
@@ -33,6 +51,16 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+/// One input: a benchmark file or a synthetic document. `name` is the last part of the
+/// benchmark names (operation/library/name).
+struct document {
+  std::string name;
+  std::string text;
+  // False for syn_deep: indented, its 500 levels come out ~200 times larger than the input,
+  // nearly all spaces.
+  bool indent = true;
+};
 
 fs::path data_dir() {
   if (const char* env = std::getenv("PYJSON_BENCH_DATA")) return env;
@@ -52,185 +80,463 @@ void require(bool ok, const std::string& what) {
   }
 }
 
-const pyjson::dump_options compact{.ensure_ascii = false, .separators = {",", ":"}};
-
-// Typed loads<T> and dumps of T, checked once: the typed result written out re-parses to what
-// the same fields of the DOM hold.
-template <class T>
-void register_typed(const std::string& name, const std::string& text) {
-  T reference = pyjson::loads<T>(text);
-  std::string written = pyjson::dumps(reference);
-  require(pyjson::dumps(pyjson::loads<T>(written)) == written, name + ": typed round trip");
-  auto* shared = new std::string(text);
-  benchmark::RegisterBenchmark(
-      ("loads_typed/pyjson/" + name).c_str(), [shared](benchmark::State& st) {
-        for (auto _ : st) benchmark::DoNotOptimize(pyjson::loads<T>(*shared));
-        st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-      });
-  auto* object = new T(std::move(reference));
-  benchmark::RegisterBenchmark(("dumps_typed/pyjson/" + name).c_str(),
-                               [object](benchmark::State& st) {
-                                 std::size_t n = 0;
-                                 for (auto _ : st) {
-                                   std::string s = pyjson::dumps(*object);
-                                   n = s.size();
-                                   benchmark::DoNotOptimize(s);
-                                 }
-                                 st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-                               });
+void note_once(const std::string& text) {
+  static std::set<std::string> said;
+  if (said.insert(text).second) std::cerr << "note: " << text << "\n";
 }
 
-void register_file(const std::string& name, const std::string& text) {
-  // Checks, once, outside the timed loops: pyjson's output re-parses to an equal value.
-  pyjson::value reference = pyjson::loads(text);
-  require(pyjson::loads(pyjson::dumps(reference)) == reference, name + ": pyjson round trip");
-  require(pyjson::loads(pyjson::dumps(reference, compact)) == reference,
-          name + ": pyjson compact round trip");
-  auto* shared = new std::string(text);
+const pyjson::dump_options python_defaults{};
+const pyjson::dump_options compact{.ensure_ascii = false, .separators = {",", ":"}};
+// json.dumps(v, indent=4, ensure_ascii=False): UTF-8 output, as the peers' pretty printers.
+const pyjson::dump_options indented{.ensure_ascii = false, .indent = 4};
 
-  benchmark::RegisterBenchmark(("loads/pyjson/" + name).c_str(), [shared](benchmark::State& st) {
-    for (auto _ : st) benchmark::DoNotOptimize(pyjson::loads(*shared));
-    st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-  });
-  auto* value = new pyjson::value(reference);
-  benchmark::RegisterBenchmark(("dumps/pyjson/" + name).c_str(), [value](benchmark::State& st) {
-    std::size_t n = 0;
-    for (auto _ : st) {
-      std::string s = pyjson::dumps(*value);
-      n = s.size();
-      benchmark::DoNotOptimize(s);
+// ---- checks --------------------------------------------------------------------------------
+
+struct float_differences {
+  std::size_t count = 0;
+  std::uint64_t max_ulps = 0;
+};
+
+std::uint64_t ulps_apart(double x, double y) {
+  if (std::signbit(x) != std::signbit(y)) return ~std::uint64_t{0};
+  auto a = std::bit_cast<std::uint64_t>(x), b = std::bit_cast<std::uint64_t>(y);
+  return a > b ? a - b : b - a;
+}
+
+// Python's ==, except that two floats at most `max_ulps` apart count as equal and are tallied:
+// some peers round a few decimal literals to a neighbouring double.
+bool nearly_equal(const pyjson::value& a, const pyjson::value& b, float_differences& diff) {
+  constexpr std::uint64_t max_ulps = 16;
+  if (a.is_float() && b.is_float()) {
+    double x = a.get<double>(), y = b.get<double>();
+    if (x == y) return true;
+    std::uint64_t n = ulps_apart(x, y);
+    if (n > max_ulps) return false;
+    ++diff.count;
+    diff.max_ulps = std::max(diff.max_ulps, n);
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    auto x = a.as_array(), y = b.as_array();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!nearly_equal(x[i], y[i], diff)) return false;
+    return true;
+  }
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& m : a.items()) {
+      const pyjson::value* other = b.find(m.key());
+      if (!other || !nearly_equal(m.value(), *other, diff)) return false;
     }
-    st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
+    return true;
+  }
+  return a == b;
+}
+
+// The DOM of one library for one document, built on first use and kept until a benchmark of
+// another document asks for it: benchmarks run in registration order, so each DOM is built
+// about once, and at most one per library is alive.
+template <class Dom, class Make>
+const Dom& cached(const document& d, Make make) {
+  static const document* owner = nullptr;
+  static std::unique_ptr<Dom> dom;
+  if (owner != &d) {
+    dom.reset();
+    dom = make(d);
+    owner = &d;
+  }
+  return *dom;
+}
+
+// pyjson's DOM, the reference the peers are checked against; its own output in each layout
+// must re-parse equal to it.
+const pyjson::value& pyjson_dom(const document& d) {
+  return cached<pyjson::value>(d, [](const document& doc) {
+    auto v = std::make_unique<pyjson::value>(pyjson::loads(doc.text));
+    for (const auto* opt : {&python_defaults, &compact, &indented})
+      if (doc.indent || opt != &indented)
+        require(pyjson::loads(pyjson::dumps(*v, *opt)) == *v, doc.name + ": pyjson round trip");
+    return v;
   });
-  benchmark::RegisterBenchmark(("dumps_compact/pyjson/" + name).c_str(),
-                               [value](benchmark::State& st) {
-                                 std::size_t n = 0;
-                                 for (auto _ : st) {
-                                   std::string s = pyjson::dumps(*value, compact);
-                                   n = s.size();
-                                   benchmark::DoNotOptimize(s);
-                                 }
-                                 st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-                               });
+}
+
+// A peer's output (from its own DOM of d) must re-parse, with pyjson, to pyjson's DOM of d.
+// That checks the peer's parse and its writer at once.
+void check_peer_output(const document& d, const std::string& lib, const std::string& layout,
+                       const std::string& out) {
+  const std::string what = d.name + ": " + lib + " " + layout + " output";
+  pyjson::value v;
+  try {
+    v = pyjson::loads(out);
+  } catch (const std::exception& e) {
+    require(false, what + " is not valid JSON for pyjson: " + e.what());
+  }
+  float_differences diff;
+  require(nearly_equal(pyjson_dom(d), v, diff), what + " re-parses to a different value");
+  if (diff.count)
+    note_once(d.name + ": " + lib + " gives " + std::to_string(diff.count) +
+              " floats that differ from pyjson's (and Python's) by up to " +
+              std::to_string(diff.max_ulps) + " ulp");
+}
+
+std::size_t written(const std::string& s) {
+  benchmark::DoNotOptimize(s.data());
+  return s.size();
+}
+
+// ---- registration --------------------------------------------------------------------------
+
+// Registers operation/lib/doc; body runs the timed loop and returns the bytes of JSON text one
+// iteration handles.
+template <class Body>
+void add(const std::string& op, const std::string& lib, const document& d, Body body) {
+  benchmark::RegisterBenchmark(
+      (op + "/" + lib + "/" + d.name).c_str(), [body](benchmark::State& st) {
+        std::size_t bytes = body(st);
+        st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * bytes));
+      });
+}
+
+// A parse benchmark; dom(d) builds and checks the library's DOM once, outside the timing.
+template <class Dom, class Parse>
+void add_loads(const std::string& lib, const document& d, Dom dom, Parse parse) {
+  add("loads", lib, d, [&d, dom, parse](benchmark::State& st) {
+    dom(d);
+    for (auto _ : st) parse(d.text);
+    return d.text.size();
+  });
+}
+
+// A writer benchmark on the library's DOM of d; write(dom) returns the bytes written.
+template <class Dom, class Write>
+void add_dumps(const std::string& op, const std::string& lib, const document& d, Dom dom,
+               Write write) {
+  add(op, lib, d, [&d, dom, write](benchmark::State& st) {
+    const auto& v = dom(d);
+    std::size_t n = 0;
+    for (auto _ : st) n = write(v);
+    return n;
+  });
+}
+
+#if defined(PYJSON_BENCH_MEMORY)
+// Bytes in use according to malloc's own books: uordblks (chunks in use in the heap) plus
+// hblkhd (chunks mapped on their own, as large blocks are). It sees operator new and direct
+// malloc alike (RapidJSON's CrtAllocator, simdjson's buffers) and includes malloc's per-chunk
+// overhead, as a program pays it.
+std::int64_t heap_in_use() {
+  struct mallinfo2 m = mallinfo2();
+  return static_cast<std::int64_t>(m.uordblks + m.hblkhd);
+}
+
+// glibc's per-thread cache keeps freed chunks of each size up to 1032 bytes (7 of each by
+// default), and mallinfo2 counts them as in use, which blurs a difference by up to ~200 KB.
+// Allocating 16 chunks of each of those sizes empties it; of the bytes taken, those that came
+// from the cache did not move uordblks, so heap_in_use() - bytes() is what was in use outside
+// the cache before the drain.
+class tcache_drain {
+ public:
+  tcache_drain() {
+    std::size_t i = 0;
+    for (std::size_t request = 24; request <= 1032; request += 16) {
+      for (int k = 0; k < per_size; ++k, ++i) {
+        blocks_[i] = std::malloc(request);
+        require(blocks_[i] != nullptr, "malloc");
+        bytes_ += static_cast<std::int64_t>(malloc_usable_size(blocks_[i]) + sizeof(std::size_t));
+      }
+    }
+  }
+  ~tcache_drain() {
+    for (void* p : blocks_) std::free(p);
+  }
+  tcache_drain(const tcache_drain&) = delete;
+  tcache_drain& operator=(const tcache_drain&) = delete;
+  std::int64_t bytes() const { return bytes_; }
+
+ private:
+  static constexpr int per_size = 16;
+  std::array<void*, 64 * per_size> blocks_{};
+  std::int64_t bytes_ = 0;
+};
+
+// memory/lib/doc: heap growth from parsing d, with the resulting DOM still alive (and
+// whatever the library keeps to hold it, such as simdjson's parser). prepare(d) makes the
+// input outside the measurement; parse(input) returns the DOM. One iteration after a warm-up
+// parse: the figure is the counter, not the time.
+template <class Prepare, class Parse>
+void measure_memory(benchmark::State& st, const document& d, const Prepare& prepare,
+                    const Parse& parse) {
+  auto input = prepare(d);
+  benchmark::DoNotOptimize(parse(input));
+  std::int64_t bytes = 0;
+  for (auto _ : st) {
+    tcache_drain drained_before;
+    std::int64_t before = heap_in_use();
+    auto dom = parse(input);
+    tcache_drain drained_after;
+    bytes = heap_in_use() - drained_after.bytes() - before;
+    benchmark::DoNotOptimize(dom);
+  }
+  st.counters["heap_bytes"] = static_cast<double>(bytes);
+  st.counters["heap_bytes_per_input_byte"] =
+      static_cast<double>(bytes) / static_cast<double>(d.text.size());
+}
+
+template <class Prepare, class Parse>
+void add_memory(const std::string& lib, const document& d, Prepare prepare, Parse parse) {
+  benchmark::RegisterBenchmark(("memory/" + lib + "/" + d.name).c_str(), [&d, prepare, parse](
+                                                                             benchmark::State& st) {
+    measure_memory(st, d, prepare, parse);
+  })->Iterations(1);
+}
+#else
+template <class Prepare, class Parse>
+void add_memory(const std::string&, const document&, Prepare, Parse) {}
+#endif
+
+auto as_view = [](const document& d) { return std::string_view(d.text); };
+
+void register_pyjson(const document& d) {
+  add_loads("pyjson", d, pyjson_dom,
+            [](std::string_view text) { benchmark::DoNotOptimize(pyjson::loads(text)); });
+  add_dumps("dumps", "pyjson", d, pyjson_dom,
+            [](const pyjson::value& v) { return written(pyjson::dumps(v)); });
+  add_dumps("dumps_compact", "pyjson", d, pyjson_dom,
+            [](const pyjson::value& v) { return written(pyjson::dumps(v, compact)); });
+  if (d.indent)
+    add_dumps("dumps_indent", "pyjson", d, pyjson_dom,
+              [](const pyjson::value& v) { return written(pyjson::dumps(v, indented)); });
+  add_memory("pyjson", d, as_view, [](std::string_view text) { return pyjson::loads(text); });
+}
 
 #if defined(PYJSON_BENCH_NLOHMANN)
-  {
-    auto doc = nlohmann::json::parse(text);
-    require(pyjson::loads(doc.dump()) == pyjson::loads(doc.dump()), name + ": nlohmann");
-    benchmark::RegisterBenchmark(
-        ("loads/nlohmann/" + name).c_str(), [shared](benchmark::State& st) {
-          for (auto _ : st) benchmark::DoNotOptimize(nlohmann::json::parse(*shared));
-          st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-        });
-    auto* d = new nlohmann::json(std::move(doc));
-    benchmark::RegisterBenchmark(("dumps_compact/nlohmann/" + name).c_str(),
-                                 [d](benchmark::State& st) {
-                                   std::size_t n = 0;
-                                   for (auto _ : st) {
-                                     std::string s = d->dump();
-                                     n = s.size();
-                                     benchmark::DoNotOptimize(s);
-                                   }
-                                   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-                                 });
+const nlohmann::json& nlohmann_dom(const document& d) {
+  return cached<nlohmann::json>(d, [](const document& doc) {
+    auto j = std::make_unique<nlohmann::json>(nlohmann::json::parse(doc.text));
+    check_peer_output(doc, "nlohmann", "compact", j->dump());
+    if (doc.indent) check_peer_output(doc, "nlohmann", "indent", j->dump(4));
+    return j;
+  });
+}
+
+void register_nlohmann(const document& d) {
+  add_loads("nlohmann", d, nlohmann_dom,
+            [](std::string_view text) { benchmark::DoNotOptimize(nlohmann::json::parse(text)); });
+  add_dumps("dumps_compact", "nlohmann", d, nlohmann_dom,
+            [](const nlohmann::json& j) { return written(j.dump()); });
+  if (d.indent)
+    add_dumps("dumps_indent", "nlohmann", d, nlohmann_dom,
+              [](const nlohmann::json& j) { return written(j.dump(4)); });
+  add_memory("nlohmann", d, as_view,
+             [](std::string_view text) { return nlohmann::json::parse(text); });
+}
+#endif
+
+#if defined(PYJSON_BENCH_RAPIDJSON)
+// Full precision: the default mode rounds some doubles inexactly. NaN and Infinity are
+// accepted, as pyjson and Python do.
+constexpr unsigned rapidjson_flags =
+    rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag;
+
+std::unique_ptr<rapidjson::Document> rapidjson_parse(std::string_view text) {
+  auto d = std::make_unique<rapidjson::Document>();
+  d->Parse<rapidjson_flags>(text.data(), text.size());
+  require(!d->HasParseError(), "rapidjson parse");
+  return d;
+}
+
+template <class Writer>
+std::string rapidjson_write(const rapidjson::Document& d) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  d.Accept(w);
+  return {sb.GetString(), sb.GetSize()};
+}
+
+// PrettyWriter with 4 spaces, its default, spelled out.
+struct rapidjson_pretty_writer : rapidjson::PrettyWriter<rapidjson::StringBuffer> {
+  explicit rapidjson_pretty_writer(rapidjson::StringBuffer& sb)
+      : rapidjson::PrettyWriter<rapidjson::StringBuffer>(sb) {
+    SetIndent(' ', 4);
   }
+};
+
+const rapidjson::Document& rapidjson_dom(const document& d) {
+  return cached<rapidjson::Document>(d, [](const document& doc) {
+    auto dom = rapidjson_parse(doc.text);
+    check_peer_output(doc, "rapidjson", "compact",
+                      rapidjson_write<rapidjson::Writer<rapidjson::StringBuffer>>(*dom));
+    if (doc.indent)
+      check_peer_output(doc, "rapidjson", "indent", rapidjson_write<rapidjson_pretty_writer>(*dom));
+    return dom;
+  });
+}
+
+template <class Writer>
+std::size_t rapidjson_written(const rapidjson::Document& d) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  d.Accept(w);
+  benchmark::DoNotOptimize(sb.GetString());
+  return sb.GetSize();
+}
+
+void register_rapidjson(const document& d) {
+  add_loads("rapidjson", d, rapidjson_dom, [](std::string_view text) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson_flags>(text.data(), text.size());
+    require(!doc.HasParseError(), "rapidjson parse");
+    benchmark::DoNotOptimize(doc);
+  });
+  add_dumps("dumps_compact", "rapidjson", d, rapidjson_dom,
+            rapidjson_written<rapidjson::Writer<rapidjson::StringBuffer>>);
+  if (d.indent)
+    add_dumps("dumps_indent", "rapidjson", d, rapidjson_dom,
+              rapidjson_written<rapidjson_pretty_writer>);
+  add_memory("rapidjson", d, as_view, rapidjson_parse);
+}
+#endif
+
+#if defined(PYJSON_BENCH_SIMDJSON)
+// simdjson's DOM lives in its parser, which is reused between parses as its documentation
+// advises. simdjson 3.0 has minify but no pretty printer: no dumps_indent.
+struct simdjson_doc {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+};
+
+const simdjson_doc& simdjson_dom(const document& d) {
+  return cached<simdjson_doc>(d, [](const document& doc) {
+    auto s = std::make_unique<simdjson_doc>();
+    require(s->parser.parse(doc.text).get(s->root) == simdjson::SUCCESS, "simdjson parse");
+    check_peer_output(doc, "simdjson_dom", "compact", simdjson::minify(s->root));
+    return s;
+  });
+}
+
+void register_simdjson(const document& d) {
+  add("loads", "simdjson_dom", d, [&d](benchmark::State& st) {
+    simdjson_dom(d);
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(d.text);
+    for (auto _ : st) {
+      simdjson::dom::element root;
+      require(parser.parse(padded).get(root) == simdjson::SUCCESS, "simdjson parse");
+      benchmark::DoNotOptimize(root);
+    }
+    return d.text.size();
+  });
+  add_dumps("dumps_compact", "simdjson_dom", d, simdjson_dom,
+            [](const simdjson_doc& s) { return written(simdjson::minify(s.root)); });
+  add_memory(
+      "simdjson_dom", d, [](const document& doc) { return simdjson::padded_string(doc.text); },
+      [](const simdjson::padded_string& padded) {
+        auto parser = std::make_unique<simdjson::dom::parser>();
+        simdjson::dom::element root;
+        require(parser->parse(padded).get(root) == simdjson::SUCCESS, "simdjson parse");
+        return parser;
+      });
+}
+#endif
+
+#if defined(PYJSON_BENCH_BOOST)
+// Boost.JSON's default max_depth is 32; syn_deep nests 501 levels.
+boost::json::value boost_parse(std::string_view text) {
+  boost::json::parse_options opt;
+  opt.max_depth = 1024;
+  return boost::json::parse(text, {}, opt);
+}
+
+const boost::json::value& boost_dom(const document& d) {
+  return cached<boost::json::value>(d, [](const document& doc) {
+    auto v = std::make_unique<boost::json::value>(boost_parse(doc.text));
+    check_peer_output(doc, "boost_json", "compact", boost::json::serialize(*v));
+    return v;
+  });
+}
+
+// Boost.JSON 1.81 has no pretty printer: no dumps_indent.
+void register_boost(const document& d) {
+  add_loads("boost_json", d, boost_dom,
+            [](std::string_view text) { benchmark::DoNotOptimize(boost_parse(text)); });
+  add_dumps("dumps_compact", "boost_json", d, boost_dom,
+            [](const boost::json::value& v) { return written(boost::json::serialize(v)); });
+  add_memory("boost_json", d, as_view, boost_parse);
+}
+#endif
+
+// Typed loads<T> and dumps of T, checked once: what T holds, written out, reads back and
+// writes the same bytes again.
+template <class T>
+void register_typed(const document& d) {
+  T reference = pyjson::loads<T>(d.text);
+  std::string written_text = pyjson::dumps(reference);
+  require(pyjson::dumps(pyjson::loads<T>(written_text)) == written_text,
+          d.name + ": typed round trip");
+  add("loads_typed", "pyjson", d, [&d](benchmark::State& st) {
+    for (auto _ : st) benchmark::DoNotOptimize(pyjson::loads<T>(d.text));
+    return d.text.size();
+  });
+  // The value that holds the same data as the struct (what loads gives for its text): typed
+  // dumps is compared with dumps of this, which writes the same bytes.
+  auto same_data = std::make_shared<const pyjson::value>(pyjson::to_value(reference));
+  require(pyjson::dumps(*same_data) == written_text, d.name + ": typed and value write alike");
+  auto object = std::make_shared<const T>(std::move(reference));
+  add("dumps_typed", "pyjson", d, [object](benchmark::State& st) {
+    std::size_t n = 0;
+    for (auto _ : st) n = written(pyjson::dumps(*object));
+    return n;
+  });
+  add("dumps_same_value", "pyjson", d, [same_data](benchmark::State& st) {
+    std::size_t n = 0;
+    for (auto _ : st) n = written(pyjson::dumps(*same_data));
+    return n;
+  });
+}
+
+void register_document(const document& d) {
+  register_pyjson(d);
+#if defined(PYJSON_BENCH_SIMDJSON)
+  register_simdjson(d);
 #endif
 #if defined(PYJSON_BENCH_RAPIDJSON)
-  {
-    benchmark::RegisterBenchmark(
-        ("loads/rapidjson/" + name).c_str(), [shared](benchmark::State& st) {
-          for (auto _ : st) {
-            rapidjson::Document d;
-            // Full-precision parsing: the default mode rounds some doubles inexactly.
-            d.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(
-                shared->c_str(), shared->size());
-            require(!d.HasParseError(), "rapidjson parse");
-            benchmark::DoNotOptimize(d);
-          }
-          st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-        });
-    auto* d = new rapidjson::Document;
-    d->Parse<rapidjson::kParseFullPrecisionFlag>(shared->c_str(), shared->size());
-    benchmark::RegisterBenchmark(("dumps_compact/rapidjson/" + name).c_str(),
-                                 [d](benchmark::State& st) {
-                                   std::size_t n = 0;
-                                   for (auto _ : st) {
-                                     rapidjson::StringBuffer sb;
-                                     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-                                     d->Accept(w);
-                                     n = sb.GetSize();
-                                     benchmark::DoNotOptimize(sb);
-                                   }
-                                   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-                                 });
-  }
-#endif
-#if defined(PYJSON_BENCH_SIMDJSON)
-  {
-    benchmark::RegisterBenchmark(
-        ("loads/simdjson_dom/" + name).c_str(), [shared](benchmark::State& st) {
-          simdjson::dom::parser parser;
-          simdjson::padded_string padded(*shared);
-          for (auto _ : st) {
-            simdjson::dom::element doc;
-            require(parser.parse(padded).get(doc) == simdjson::SUCCESS, "simdjson parse");
-            benchmark::DoNotOptimize(doc);
-          }
-          st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-        });
-    benchmark::RegisterBenchmark(
-        ("dumps_compact/simdjson_dom/" + name).c_str(), [shared](benchmark::State& st) {
-          simdjson::dom::parser parser;
-          simdjson::dom::element doc;
-          require(parser.parse(*shared).get(doc) == simdjson::SUCCESS, "simdjson parse");
-          std::size_t n = 0;
-          for (auto _ : st) {
-            std::string s = simdjson::minify(doc);
-            n = s.size();
-            benchmark::DoNotOptimize(s);
-          }
-          st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-        });
-  }
+  register_rapidjson(d);
 #endif
 #if defined(PYJSON_BENCH_BOOST)
-  {
-    benchmark::RegisterBenchmark(
-        ("loads/boost_json/" + name).c_str(), [shared](benchmark::State& st) {
-          for (auto _ : st) benchmark::DoNotOptimize(boost::json::parse(*shared));
-          st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * shared->size()));
-        });
-    auto* d = new boost::json::value(boost::json::parse(text));
-    benchmark::RegisterBenchmark(("dumps_compact/boost_json/" + name).c_str(),
-                                 [d](benchmark::State& st) {
-                                   std::size_t n = 0;
-                                   for (auto _ : st) {
-                                     std::string s = boost::json::serialize(*d);
-                                     n = s.size();
-                                     benchmark::DoNotOptimize(s);
-                                   }
-                                   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n));
-                                 });
-  }
+  register_boost(d);
 #endif
+#if defined(PYJSON_BENCH_NLOHMANN)
+  register_nlohmann(d);
+#endif
+  if (d.name == "twitter") register_typed<bench::twitter>(d);
+  if (d.name == "citm_catalog") register_typed<bench::citm_catalog>(d);
+  if (d.name == "canada") register_typed<bench::canada>(d);
+  if (d.name == "syn_records") register_typed<bench::records>(d);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (const char* name : {"twitter.json", "citm_catalog.json", "canada.json"}) {
-    fs::path p = data_dir() / name;
+  // Registered benchmarks refer to these until the end of main.
+  std::vector<std::unique_ptr<document>> documents;
+  for (const char* file : {"twitter.json", "citm_catalog.json", "canada.json"}) {
+    fs::path p = data_dir() / file;
     if (!fs::exists(p)) {
-      std::cerr << "skipping " << p.string() << ": not found\n";
+      std::cerr << "skipping " << p.string() << ": not found (set PYJSON_BENCH_DATA)\n";
       continue;
     }
-    std::string stem = fs::path(name).stem().string();
-    std::string text = read_file(p);
-    register_file(stem, text);
-    if (stem == "twitter") register_typed<bench::twitter>(stem, text);
-    if (stem == "citm_catalog") register_typed<bench::citm_catalog>(stem, text);
-    if (stem == "canada") register_typed<bench::canada>(stem, text);
+    documents.push_back(
+        std::make_unique<document>(document{fs::path(file).stem().string(), read_file(p)}));
   }
+  constexpr std::size_t mib = std::size_t{1} << 20;
+  namespace syn = bench::synthetic;
+  documents.push_back(std::make_unique<document>(document{"syn_numbers", syn::numbers(2 * mib)}));
+  documents.push_back(std::make_unique<document>(document{"syn_strings", syn::strings(2 * mib)}));
+  documents.push_back(std::make_unique<document>(document{"syn_records", syn::records(2 * mib)}));
+  documents.push_back(std::make_unique<document>(document{"syn_deep", syn::deep(mib, 500), false}));
+  for (const auto& d : documents) register_document(*d);
+
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Turns one run of pyjson_bench into the tables of benchmarks/README.md.
+"""Turns one run of pyjson_bench into the markdown tables of benchmarks/README.md.
 
     ./pyjson_bench --benchmark_format=json --benchmark_repetitions=3 > run.json
     python3 benchmarks/table.py run.json
 
-Benchmarks are named operation/library/file; the table shows MB/s (median of repetitions when
-there are several) per operation and file, one column per library, and pyjson's ratio to each
-peer from the same run.
+Benchmarks are named operation/library/document. Speeds are MB/s of JSON text (the input for
+loads, the output for dumps), the median of the repetitions when there are several; memory is
+the heap_bytes_per_input_byte counter of the memory/ benchmarks. One table per operation, one
+column per library that ran it, and pyjson's ratio to simdjson and to Boost.JSON from the same
+run.
 """
 import json
 import statistics
@@ -14,56 +16,115 @@ import sys
 from collections import defaultdict
 
 LIBS = ["pyjson", "simdjson_dom", "rapidjson", "boost_json", "nlohmann"]
-OPS = ["loads", "loads_typed", "dumps", "dumps_compact", "dumps_typed"]
+RATIO_PEERS = [("simdjson_dom", "pyjson/simdjson"), ("boost_json", "pyjson/Boost")]
+DOC_ORDER = ["twitter", "citm_catalog", "canada",
+             "syn_numbers", "syn_strings", "syn_records", "syn_deep"]
+
+
+def load(path):
+    """(operation, library, document) -> median of the runs, for speeds and for memory."""
+    data = json.load(open(path))
+    speeds, memory, size = defaultdict(list), defaultdict(list), defaultdict(list)
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" or b.get("error_occurred"):
+            continue
+        op, lib, doc = b["run_name"].split("/")[:3]
+        if "heap_bytes_per_input_byte" in b:
+            memory[(op, lib, doc)].append(b["heap_bytes_per_input_byte"])
+            if b["heap_bytes_per_input_byte"]:
+                size[doc].append(b["heap_bytes"] / b["heap_bytes_per_input_byte"])
+        elif "bytes_per_second" in b:
+            speeds[(op, lib, doc)].append(b["bytes_per_second"] / 1e6)
+    med = lambda d: {k: statistics.median(v) for k, v in d.items()}
+    return data.get("context", {}), med(speeds), med(memory), med(size)
+
+
+def ordered_docs(keys):
+    docs = {k[2] for k in keys}
+    return sorted(docs, key=lambda d: (DOC_ORDER.index(d) if d in DOC_ORDER else len(DOC_ORDER), d))
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a is not None and b else ""
+
+
+def table(title, values, op, fmt, note, size_mb=None):
+    """One row per document, one column per library that has a figure for op; size_mb adds
+    the input size of each document."""
+    docs = [d for d in ordered_docs(values) if any((op, lib, d) in values for lib in LIBS)]
+    libs = [lib for lib in LIBS if any((op, lib, d) in values for d in docs)]
+    if not docs:
+        return
+    peers = [(lib, name) for lib, name in RATIO_PEERS if lib in libs]
+    print(f"### {title}\n")
+    print(note + "\n")
+    sizes = ["MB"] if size_mb else []
+    print("| document | " + " | ".join(sizes + libs + [name for _, name in peers]) + " |")
+    print("|---|" + "---:|" * (len(sizes) + len(libs) + len(peers)))
+    for d in docs:
+        cells = [f"{size_mb[d]:.2f}" if d in size_mb else ""] if size_mb else []
+        cells += [fmt(values[(op, lib, d)]) if (op, lib, d) in values else "" for lib in libs]
+        p = values.get((op, "pyjson", d))
+        cells += [ratio(p, values.get((op, lib, d))) for lib, _ in peers]
+        print(f"| {d} | " + " | ".join(cells) + " |")
+    print()
+
+
+def typed_table(speeds):
+    docs = [d for d in ordered_docs(speeds) if ("loads_typed", "pyjson", d) in speeds]
+    if not docs:
+        return
+    print("### pyjson typed (`loads<T>` / `dumps` of structs) next to `pyjson::value`, MB/s\n")
+    print("typed/value > 1 means the typed path is faster. Loads read the same text; typed dumps "
+          "is compared with dumps of the value that holds the same data (the same output "
+          "bytes), both with Python's defaults.\n")
+    print("| document | loads value | loads typed | typed/value "
+          "| dumps value | dumps typed | typed/value |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for d in docs:
+        lv, lt = speeds.get(("loads", "pyjson", d)), speeds.get(("loads_typed", "pyjson", d))
+        dv = speeds.get(("dumps_same_value", "pyjson", d))
+        dt = speeds.get(("dumps_typed", "pyjson", d))
+        cells = [f"{x:.0f}" if x is not None else "" for x in (lv, lt)] + [ratio(lt, lv)]
+        cells += [f"{x:.0f}" if x is not None else "" for x in (dv, dt)] + [ratio(dt, dv)]
+        print(f"| {d} | " + " | ".join(cells) + " |")
+    print()
+
+
+def defaults_table(speeds):
+    docs = [d for d in ordered_docs(speeds) if ("dumps", "pyjson", d) in speeds]
+    if not docs:
+        return
+    print("### pyjson `dumps` with Python's defaults (`\", \"`, `\": \"`, ensure_ascii), MB/s\n")
+    print("No peer writes this layout; default/compact > 1 means the defaults are faster.\n")
+    print("| document | pyjson | default/compact |")
+    print("|---|---:|---:|")
+    for d in docs:
+        x = speeds[("dumps", "pyjson", d)]
+        print(f"| {d} | {x:.0f} | {ratio(x, speeds.get(('dumps_compact', 'pyjson', d)))} |")
+    print()
 
 
 def main():
-    data = json.load(open(sys.argv[1]))
-    speeds = defaultdict(list)
-    for b in data["benchmarks"]:
-        if b.get("run_type") == "aggregate":
-            continue
-        op, lib, name = b["run_name"].split("/")[:3]
-        speeds[(op, lib, name)].append(b["bytes_per_second"] / 1e6)
-    med = {k: statistics.median(v) for k, v in speeds.items()}
-    files = sorted({k[2] for k in med}, key=lambda f: ["twitter", "citm_catalog", "canada"].index(f)
-                   if f in ("twitter", "citm_catalog", "canada") else 9)
-    print(f"Context: {data['context'].get('host_name', '')} {data['context'].get('num_cpus')} CPUs, "
-          f"{data['context'].get('mhz_per_cpu')} MHz, load {data['context'].get('load_avg')}\n")
-    print("| operation | file | " + " | ".join(LIBS) + " |")
-    print("|---|---|" + "---:|" * len(LIBS))
-    for op in OPS:
-        for f in files:
-            row = [med.get((op, lib, f)) for lib in LIBS]
-            if all(x is None for x in row):
-                continue
-            cells = [f"{x:.0f}" if x is not None else "" for x in row]
-            print(f"| {op} | {f} | " + " | ".join(cells) + " |")
-    print("\npyjson / peer (same run; > 1 means pyjson is faster):\n")
-    print("| operation | file | " + " | ".join(LIBS[1:]) + " |")
-    print("|---|---|" + "---:|" * (len(LIBS) - 1))
-    for op in ["loads", "dumps_compact"]:
-        for f in files:
-            p = med.get((op, "pyjson", f))
-            if p is None:
-                continue
-            cells = []
-            for lib in LIBS[1:]:
-                x = med.get((op, lib, f))
-                cells.append(f"{p / x:.2f}" if x else "")
-            print(f"| {op} | {f} | " + " | ".join(cells) + " |")
-    print("\npyjson internal ratios:\n")
-    for f in files:
-        l, lt = med.get(("loads", "pyjson", f)), med.get(("loads_typed", "pyjson", f))
-        d, dc, dt = (med.get((o, "pyjson", f)) for o in ("dumps", "dumps_compact", "dumps_typed"))
-        parts = []
-        if l and lt:
-            parts.append(f"typed loads / loads = {lt / l:.2f}")
-        if d and dc:
-            parts.append(f"default dumps / compact dumps = {d / dc:.2f}")
-        if dt and d:
-            parts.append(f"typed dumps / dumps, both with Python's defaults = {dt / d:.2f}")
-        print(f"- {f}: " + ", ".join(parts))
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    context, speeds, memory, input_bytes = load(sys.argv[1])
+    print(f"Context: {context.get('host_name', '')}, {context.get('num_cpus')} CPUs, "
+          f"{context.get('mhz_per_cpu')} MHz, load {context.get('load_avg')}\n")
+    faster = "pyjson/peer > 1 means pyjson is faster."
+    mbs = lambda x: f"{x:.0f}"
+    table("loads → DOM, MB/s of input", speeds, "loads", mbs, faster)
+    table("dumps compact (`separators=(\",\", \":\")`, UTF-8 out), MB/s of output",
+          speeds, "dumps_compact", mbs, faster)
+    table("dumps indent=4 (UTF-8 out), MB/s of output", speeds, "dumps_indent", mbs, faster)
+    defaults_table(speeds)
+    typed_table(speeds)
+    table("DOM memory, heap bytes per input byte (lower is better)", memory, "memory",
+          lambda x: f"{x:.2f}",
+          "Heap in use after parsing, with the DOM alive (glibc mallinfo2 uordblks + hblkhd, "
+          "difference across the parse: includes malloc's chunk overhead and, for simdjson, "
+          "the parser's buffers). pyjson/peer < 1 means pyjson uses less memory.",
+          {d: n / 1e6 for d, n in input_bytes.items()})
 
 
 if __name__ == "__main__":

@@ -95,7 +95,9 @@ class reader {
   const load_options& options() const noexcept { return opt_; }
 
   void skip_ws() noexcept {
-    while (p_ < end_ && is_ws(*p_)) ++p_;
+    // Inline only the test for "no whitespace here", the most common case by far.
+    if (p_ == end_ || !is_ws(*p_)) return;
+    skip_ws_run();
   }
 
   /// Raises decode_error with Python's message at `at`. When the input is not valid UTF-8
@@ -192,6 +194,38 @@ class reader {
   void set_position(const char* p) noexcept { p_ = p; }
 
  private:
+  // At least one whitespace byte at p_.
+  [[gnu::noinline]] void skip_ws_run() noexcept {
+    const char* p = p_;
+    // Most gaps are none or one byte (", ", ": "); indented documents have long runs of
+    // spaces after each newline, which go sixteen bytes at a time.
+    for (int i = 0; i < 4; ++i, ++p) {  // the first byte is known to be whitespace
+      if (p == end_ || !is_ws(*p)) {
+        p_ = p;
+        return;
+      }
+    }
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i tab = _mm_set1_epi8('\t');
+    const __m128i cr = _mm_set1_epi8('\r');
+    while (end_ - p >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, newline)),
+                                _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr)));
+      unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFFu;
+      if (other != 0) {
+        p_ = p + __builtin_ctz(other);
+        return;
+      }
+      p += 16;
+    }
+#endif
+    while (p < end_ && is_ws(*p)) ++p;
+    p_ = p;
+  }
+
   decode_error make_error(const char* msg, const char* at) const {
     if (utf8_error err = find_utf8_error(begin_, end_, allow_surrogates_)) {
       const char* where = begin_ + err.start;
