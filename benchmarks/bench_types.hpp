@@ -169,4 +169,22 @@ struct citm_catalog {
   std::map<std::string, std::string> venueNames;
 };
 
+// syn_records (bench_synthetic.hpp): many small objects of one shape.
+struct record_geo {
+  double lat;
+  double lon;
+};
+struct record {
+  std::int64_t id;
+  std::string uuid;
+  std::string name;
+  std::string email;
+  bool active;
+  double score;
+  std::optional<std::int64_t> parent;
+  std::vector<std::string> tags;
+  record_geo geo;
+};
+using records = std::vector<record>;
+
 }  // namespace bench
