@@ -55,7 +55,7 @@ inline std::string surrogateescape_decode(std::string_view bytes, bool final = t
   while (p < end) {
     pyjson::detail::utf8_error err = pyjson::detail::find_utf8_error(p, end);
     if (!err) {
-      out.append(p, end);
+      out.append(p, static_cast<std::size_t>(end - p));
       break;
     }
     out.append(p, err.start);

@@ -142,7 +142,7 @@ class reader {
       if (c == '"') {
         p_ = p + 1;
         if (!escaped) return {run, static_cast<std::size_t>(p - run)};
-        scratch.append(run, p);
+        scratch.append(run, static_cast<std::size_t>(p - run));
         return scratch;
       }
       if (c == '\\') {
@@ -150,7 +150,7 @@ class reader {
           scratch.clear();
           escaped = true;
         }
-        scratch.append(run, p);
+        scratch.append(run, static_cast<std::size_t>(p - run));
         p = read_escape(p, quote, scratch);
         run = p;
         continue;
