@@ -5,6 +5,7 @@
 #include <limits>
 #include <pyjson.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -197,4 +198,30 @@ TEST_CASE("value: == compares as Python does") {
   CHECK(x == y);
   y["50"] = -1;
   CHECK(x != y);
+}
+
+// Freed small blocks are kept per thread for reuse. Values may be made in one thread and
+// destroyed in another, in threads that end, and after a thread's cache is gone (a static value
+// destroyed at exit, after thread_local objects).
+TEST_CASE("value: blocks are reused across threads and outlive thread caches", "[value][blocks]") {
+  const std::string text =
+      R"({"name": "a string longer than fourteen bytes", "list": [1, 2, [3, 4]], "more": {}})";
+  std::vector<value> made_elsewhere;
+  std::thread worker([&] {
+    for (int i = 0; i < 1000; ++i) {
+      value v = pyjson::loads(text);  // parsed and freed: the worker's cache fills
+      if (i % 100 == 0) made_elsewhere.push_back(std::move(v));
+    }
+  });
+  worker.join();  // the worker's cache is gone; its values live on here
+  REQUIRE(made_elsewhere.size() == 10);
+  for (const value& v : made_elsewhere) REQUIRE(pyjson::dumps(v) == text);
+  made_elsewhere.clear();  // freed into this thread's cache
+  for (int i = 0; i < 100; ++i) REQUIRE(pyjson::dumps(pyjson::loads(text)) == text);
+  pyjson::release_cached_blocks();
+  REQUIRE(pyjson::dumps(pyjson::loads(text)) == text);
+
+  // Destroyed at exit, after this thread's cache: its blocks go straight to operator delete.
+  static value survivor = pyjson::loads(text);
+  REQUIRE(survivor["list"][2][1] == value(4));
 }

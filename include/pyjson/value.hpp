@@ -71,14 +71,133 @@ struct copy_frame {
   std::size_t count, next;
 };
 
+/// Bytes of freed small blocks (strings, arrays and objects of up to 256 bytes) that each
+/// thread keeps for reuse. Parsing allocates a block per container and per long string and
+/// frees them all together; a free list per size is several times faster than the general
+/// allocator for that pattern. Define it to 0 to turn the cache off; sanitizer builds do, so
+/// that every block is checked.
+#ifndef PYJSON_BLOCK_CACHE_BYTES
+#if defined(__SANITIZE_ADDRESS__)
+#define PYJSON_BLOCK_CACHE_BYTES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define PYJSON_BLOCK_CACHE_BYTES 0
+#endif
+#endif
+#endif
+#ifndef PYJSON_BLOCK_CACHE_BYTES
+#define PYJSON_BLOCK_CACHE_BYTES (8u << 20)
+#endif
+
+// Small blocks come in 16 size classes: class c holds blocks of 16 * c - 8 bytes, the sizes
+// for which glibc's malloc wastes nothing (its chunks are multiples of 16 with an 8-byte
+// header). Class 0 stands for "not cached": larger blocks, which go to operator new and
+// delete.
+inline constexpr std::size_t block_classes = 16;
+inline constexpr std::size_t block_class_bytes(std::size_t cls) noexcept { return 16 * cls - 8; }
+inline std::size_t block_class(std::size_t bytes) noexcept {
+  return bytes <= block_class_bytes(block_classes) ? (bytes + 8 + 15) / 16 : 0;
+}
+
+// One thread's free lists. A block freed by another thread than the one that made it simply
+// joins that thread's lists: all blocks come from operator new.
+class block_cache {
+ public:
+  block_cache() = default;
+  block_cache(const block_cache&) = delete;
+  block_cache& operator=(const block_cache&) = delete;
+  ~block_cache() {
+    closed() = true;  // values destroyed later in this thread free their blocks directly
+    release();
+  }
+  void release() noexcept {
+    for (node*& head : heads_) {
+      while (head) {
+        node* next = head->next;
+        ::operator delete(head);
+        head = next;
+      }
+    }
+    cached_ = 0;
+  }
+  void* take(std::size_t cls) {
+    if (node* n = heads_[cls - 1]) {
+      heads_[cls - 1] = n->next;
+      cached_ -= block_class_bytes(cls);
+      return n;
+    }
+    return ::operator new(block_class_bytes(cls));
+  }
+  void give(void* p, std::size_t cls) noexcept {
+    if (cached_ + block_class_bytes(cls) > PYJSON_BLOCK_CACHE_BYTES) {
+      ::operator delete(p);
+      return;
+    }
+    auto* n = static_cast<node*>(p);
+    n->next = heads_[cls - 1];
+    heads_[cls - 1] = n;
+    cached_ += block_class_bytes(cls);
+  }
+  // Whether this thread's cache is gone (thread exit): a plain thread_local flag, which
+  // outlives the cache object itself.
+  static bool& closed() noexcept {
+    static thread_local bool flag = false;
+    return flag;
+  }
+  static block_cache& mine() noexcept {
+    static thread_local block_cache cache;
+    return cache;
+  }
+
+ private:
+  struct node {
+    node* next;
+  };
+  node* heads_[block_classes] = {};
+  std::size_t cached_ = 0;
+};
+
+// Every value block is allocated and freed through these two, with its size in bytes.
+inline void* allocate_block(std::size_t bytes) {
+  std::size_t cls = block_class(bytes);
+  if (cls == 0) return ::operator new(bytes);
+  if (PYJSON_BLOCK_CACHE_BYTES == 0 || block_cache::closed())
+    return ::operator new(block_class_bytes(cls));  // the class's full size: see give()
+  return block_cache::mine().take(cls);
+}
+inline void free_block(void* p, std::size_t bytes) noexcept {
+  std::size_t cls = block_class(bytes);
+  if (cls == 0 || PYJSON_BLOCK_CACHE_BYTES == 0 || block_cache::closed()) {
+    ::operator delete(p);
+    return;
+  }
+  block_cache::mine().give(p, cls);
+}
+inline std::size_t string_block_bytes(std::size_t length) noexcept {
+  return sizeof(string_block) + length + 1;
+}
+inline std::size_t array_block_bytes(std::size_t capacity) noexcept {
+  return sizeof(array_block) + capacity * 16;  // 16 == sizeof(value), checked below
+}
+inline std::size_t object_block_bytes(std::size_t capacity) noexcept {
+  return sizeof(object_block) + capacity * 32;  // 32 == sizeof(member), checked below
+}
+
 inline string_block* new_string_block(std::string_view s) {
-  auto* b = static_cast<string_block*>(::operator new(sizeof(string_block) + s.size() + 1));
+  auto* b = static_cast<string_block*>(allocate_block(string_block_bytes(s.size())));
   b->size = s.size();
   if (!s.empty()) std::memcpy(b->data(), s.data(), s.size());
   b->data()[s.size()] = '\0';
   return b;
 }
 }  // namespace detail
+
+/// Frees the blocks this thread keeps for reuse (see PYJSON_BLOCK_CACHE_BYTES), for example
+/// after a large document in a thread that lives on. Values are not affected.
+inline void release_cached_blocks() noexcept {
+  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !detail::block_cache::closed())
+    detail::block_cache::mine().release();
+}
 
 /// A JSON value: null, bool, integer (int64, uint64 or exact big integer), float (double),
 /// string (UTF-8), array, or object (keys in insertion order, as Python's dict).
@@ -388,7 +507,7 @@ struct value_access {
   }
   // An array that takes over n values, relocated from src.
   static void adopt_array(value& v, const value* src, std::size_t n) {
-    auto* b = static_cast<array_block*>(::operator new(sizeof(array_block) + n * sizeof(value)));
+    auto* b = static_cast<array_block*>(allocate_block(array_block_bytes(n)));
     b->size = n;
     b->capacity = n;
     relocate(array_items(b), src, n);
@@ -398,7 +517,7 @@ struct value_access {
   // key, value, ...), relocated from src. Keys are unique.
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
-    auto* b = static_cast<object_block*>(::operator new(sizeof(object_block) + n * sizeof(member)));
+    auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(n)));
     b->size = n;
     b->capacity = n;
     auto* m = object_items(b);
@@ -502,8 +621,8 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
       break;
     case detail::tag::array: {
       std::size_t n = other.arr_block()->size;
-      auto* b = static_cast<detail::array_block*>(
-          ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+      auto* b =
+          static_cast<detail::array_block*>(detail::allocate_block(detail::array_block_bytes(n)));
       for (std::size_t i = 0; i < n; ++i)
         ::new (static_cast<void*>(detail::array_items(b) + i)) value;
       b->size = n;
@@ -514,8 +633,8 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
     }
     case detail::tag::object: {
       std::size_t n = other.obj_block()->size;
-      auto* b = static_cast<detail::object_block*>(
-          ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+      auto* b =
+          static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
       for (std::size_t i = 0; i < n; ++i)
         ::new (static_cast<void*>(detail::object_items(b) + i)) member;
       b->size = n;
@@ -535,20 +654,27 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
 // through their capacity field, and each is freed after its elements' resources are. An object
 // block is read as an array of 2n values (key, value, ...), which is its exact layout.
 inline void value::destroy_owned() noexcept {
+  // A pending block's header holds the link to the next (in capacity) and, in size, its
+  // element count (2n for an object) with its size class in the top byte; class 0 is a block
+  // too large to cache, whose byte size free_block does not need.
+  constexpr std::size_t count_mask = (std::size_t(1) << 56) - 1;
   detail::array_block* pending = nullptr;
   auto schedule = [&pending](const value& v) noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
-      case detail::tag::big_int: ::operator delete(v.str_block()); break;
+      case detail::tag::big_int:
+        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size));
+        break;
       case detail::tag::array: {
         auto* b = v.arr_block();
+        b->size |= detail::block_class(detail::array_block_bytes(b->capacity)) << 56;
         b->capacity = reinterpret_cast<std::uintptr_t>(pending);
         pending = b;
         break;
       }
       case detail::tag::object: {
         auto* b = reinterpret_cast<detail::array_block*>(v.obj_block());
-        b->size *= 2;
+        b->size = 2 * b->size | detail::block_class(detail::object_block_bytes(b->capacity)) << 56;
         b->capacity = reinterpret_cast<std::uintptr_t>(pending);
         pending = b;
         break;
@@ -561,8 +687,11 @@ inline void value::destroy_owned() noexcept {
     auto* b = pending;
     pending = reinterpret_cast<detail::array_block*>(b->capacity);
     value* items = detail::array_items(b);
-    for (std::size_t i = 0; i < b->size; ++i) schedule(items[i]);
-    ::operator delete(b);
+    std::size_t count = b->size & count_mask;
+    for (std::size_t i = 0; i < count; ++i) schedule(items[i]);
+    std::size_t cls = b->size >> 56;
+    // The class stands for the byte size: any size of that class maps back to it.
+    detail::free_block(b, cls ? detail::block_class_bytes(cls) : ~std::size_t(0));
   }
   set_tag(detail::tag::null);
 }
@@ -628,8 +757,8 @@ inline std::span<const member> value::items() const {
 
 inline void value::reserve_array(std::size_t n) {
   if (is_null()) {
-    auto* b = static_cast<detail::array_block*>(
-        ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+    auto* b =
+        static_cast<detail::array_block*>(detail::allocate_block(detail::array_block_bytes(n)));
     b->size = 0;
     b->capacity = n;
     store(b, detail::tag::array);
@@ -637,19 +766,18 @@ inline void value::reserve_array(std::size_t n) {
   }
   auto* old = arr_block();
   if (n <= old->capacity) return;
-  auto* b = static_cast<detail::array_block*>(
-      ::operator new(sizeof(detail::array_block) + n * sizeof(value)));
+  auto* b = static_cast<detail::array_block*>(detail::allocate_block(detail::array_block_bytes(n)));
   b->size = old->size;
   b->capacity = n;
   detail::value_access::relocate(detail::array_items(b), detail::array_items(old), old->size);
-  ::operator delete(old);
+  detail::free_block(old, detail::array_block_bytes(old->capacity));
   store(b, detail::tag::array);
 }
 
 inline void value::reserve_object(std::size_t n) {
   if (is_null()) {
-    auto* b = static_cast<detail::object_block*>(
-        ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+    auto* b =
+        static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
     b->size = 0;
     b->capacity = n;
     store(b, detail::tag::object);
@@ -657,15 +785,15 @@ inline void value::reserve_object(std::size_t n) {
   }
   auto* old = obj_block();
   if (n <= old->capacity) return;
-  auto* b = static_cast<detail::object_block*>(
-      ::operator new(sizeof(detail::object_block) + n * sizeof(member)));
+  auto* b =
+      static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
   b->size = old->size;
   b->capacity = n;
   // Members are two values each; relocating them as 2n values keeps the one-copy rule.
   detail::value_access::relocate(reinterpret_cast<value*>(detail::object_items(b)),
                                  reinterpret_cast<const value*>(detail::object_items(old)),
                                  2 * old->size);
-  ::operator delete(old);
+  detail::free_block(old, detail::object_block_bytes(old->capacity));
   store(b, detail::tag::object);
 }
 
