@@ -3827,48 +3827,84 @@ class writer {
     }
   }
 
-  void write_value(const value& v) {
+  // Scalars and strings; false for a container, which write_value opens.
+  bool write_scalar(const value& v) {
     using va = value_access;
     switch (va::tag_of(v)) {
-      case tag::null: write_null(); break;
-      case tag::boolean: write_bool(va::boolean(v)); break;
-      case tag::int64: write_int(va::i64(v)); break;
-      case tag::uint64: write_int(va::u64(v)); break;
-      case tag::big_int: put(va::str(v)); break;
-      case tag::float64: write_float(va::f64(v)); break;
+      case tag::null: write_null(); return true;
+      case tag::boolean: write_bool(va::boolean(v)); return true;
+      case tag::int64: write_int(va::i64(v)); return true;
+      case tag::uint64: write_int(va::u64(v)); return true;
+      case tag::big_int: put(va::str(v)); return true;
+      case tag::float64: write_float(va::f64(v)); return true;
       case tag::short_string:
-      case tag::long_string: write_string(va::str(v)); break;
-      case tag::array: {
-        begin_container('[');
-        for (const value& e : v.as_array()) {
-          item();
-          write_value(e);
-        }
-        end_container(']');
-        break;
-      }
-      case tag::object: {
-        auto members = v.items();
-        begin_container('{');
-        if (opt_.sort_keys && members.size() > 1) {
-          // Python sorts str keys by code point; UTF-8 byte order is the same order.
-          std::vector<const member*> sorted;
-          sorted.reserve(members.size());
-          for (const member& m : members) sorted.push_back(&m);
-          std::sort(sorted.begin(), sorted.end(),
-                    [](const member* a, const member* b) { return a->key() < b->key(); });
-          for (const member* m : sorted) write_member(*m);
-        } else {
-          for (const member& m : members) write_member(m);
-        }
-        end_container('}');
-        break;
-      }
+      case tag::long_string: write_string(va::str(v)); return true;
+      case tag::array:
+      case tag::object: return false;
     }
+    return true;
   }
-  void write_member(const member& m) {
-    key(m.key());
-    write_value(m.value());
+
+  // A container being written: its elements (or members, in writing order) and the next one.
+  struct frame {
+    const value* elements;  // an array's
+    const member* members;  // an object's, in insertion order
+    std::size_t sorted;     // with sort_keys: where its member order starts in sorted_
+    std::size_t count, next;
+    bool object, by_key;
+  };
+
+  // Opens the container v: its bracket, and a frame for its elements (none when empty).
+  void open(const value& v) {
+    if (value_access::tag_of(v) == tag::array) {
+      auto elements = v.as_array();
+      begin_container('[');
+      if (elements.empty()) return end_container(']');
+      frames_.push_back({elements.data(), nullptr, 0, elements.size(), 0, false, false});
+      return;
+    }
+    auto members = v.items();
+    begin_container('{');
+    if (members.empty()) return end_container('}');
+    frame f{nullptr, members.data(), 0, members.size(), 0, true, false};
+    if (opt_.sort_keys && members.size() > 1) {
+      // Python sorts str keys by code point; UTF-8 byte order is the same order.
+      f.by_key = true;
+      f.sorted = sorted_.size();
+      for (const member& m : members) sorted_.push_back(&m);
+      std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted), sorted_.end(),
+                [](const member* a, const member* b) { return a->key() < b->key(); });
+    }
+    frames_.push_back(f);
+  }
+
+  // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
+  // depth limit is Python's behaviour, not a necessity).
+  void write_value(const value& root) {
+    if (write_scalar(root)) return;
+    const std::size_t base = frames_.size();  // frames of an enclosing call (typed writing)
+    open(root);
+    while (frames_.size() > base) {
+      frame& f = frames_.back();
+      if (f.next == f.count) {
+        if (f.by_key) sorted_.resize(f.sorted);
+        bool object = f.object;
+        frames_.pop_back();
+        end_container(object ? '}' : ']');
+        continue;
+      }
+      const value* v;
+      if (f.object) {
+        const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
+        ++f.next;
+        key(m.key());
+        v = &m.value();
+      } else {
+        item();
+        v = &f.elements[f.next++];
+      }
+      if (!write_scalar(*v)) open(*v);  // may push: f is not used after this
+    }
   }
 
   std::string& out_;
@@ -3880,6 +3916,8 @@ class writer {
   bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;
+  std::vector<frame> frames_;
+  std::vector<const member*> sorted_;
 };
 
 }  // namespace pyjson::detail
