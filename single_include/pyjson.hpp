@@ -11,8 +11,12 @@
 // pyjson version: the one place the version is written; CMake reads it from here.
 // SPDX-License-Identifier: MIT
 
+/// pyjson's version, major.minor.patch (semantic versioning); a test keeps it equal to the
+/// CMake project version.
 #define PYJSON_VERSION_MAJOR 0
+/// See PYJSON_VERSION_MAJOR.
 #define PYJSON_VERSION_MINOR 1
+/// See PYJSON_VERSION_MAJOR.
 #define PYJSON_VERSION_PATCH 0
 // Errors: the exception types every stage of the pipeline throws.
 // SPDX-License-Identifier: MIT
@@ -49,6 +53,8 @@ class error : public std::runtime_error {
 /// into the UTF-8 input.
 class decode_error : public error {
  public:
+  /// The error `msg` at character `pos` (line and column 1-based), byte `byte_pos`; what()
+  /// appends the position as Python does.
   decode_error(std::string msg, std::size_t pos, std::size_t lineno, std::size_t colno,
                std::size_t byte_pos)
       : error(msg + ": line " + std::to_string(lineno) + " column " + std::to_string(colno) +
@@ -157,19 +163,27 @@ namespace pyjson {
 /// A negative number behaves like 0, as in Python: a newline per item and no indentation.
 class indentation {
  public:
+  /// No indent (Python: indent=None): everything on one line.
   indentation() = default;
+  /// No indent, spelled as Python's None.
   indentation(std::nullopt_t) {}
+  /// `spaces` spaces per level; 0 or less: newlines only.
   indentation(int spaces) : text_(spaces > 0 ? std::size_t(spaces) : 0, ' '), set_(true) {}
+  /// This text per level, e.g. "\t".
   indentation(const char* text) : text_(text), set_(true) {}
+  /// This text per level.
   indentation(std::string_view text) : text_(text), set_(true) {}
+  /// This text per level.
   indentation(std::string text) : text_(std::move(text)), set_(true) {}
 
   /// True when an indent was given (Python: indent is not None).
   bool has_value() const noexcept { return set_; }
+  /// Same as has_value().
   explicit operator bool() const noexcept { return set_; }
   /// The text written once per nesting level.
   const std::string& text() const noexcept { return text_; }
 
+  /// Equal when both are absent, or both give the same text.
   friend bool operator==(const indentation&, const indentation&) = default;
 
  private:
@@ -183,23 +197,30 @@ class indentation {
 ///     pyjson::dumps(v, {.separators = {",", ":"}});  // json.dumps(v, separators=(",", ":"))
 class separator_pair {
  public:
+  /// Python's defaults: ", " and ": " ("," and ": " with an indent).
   separator_pair() = default;
+  /// Python's defaults, spelled as Python's None.
   separator_pair(std::nullopt_t) {}
+  /// (item separator, key separator), e.g. {",", ":"} for the most compact text.
   separator_pair(std::string item, std::string key)
       : item_(std::move(item)), key_(std::move(key)), set_(true) {}
+  /// The same from a pair.
   separator_pair(const std::pair<std::string, std::string>& p)
       : item_(p.first), key_(p.second), set_(true) {}
+  /// The same from a pair of anything a std::string is made from.
   template <class A, class B>
   separator_pair(const std::pair<A, B>& p) : item_(p.first), key_(p.second), set_(true) {}
 
   /// True when separators were given (Python: separators is not None).
   bool has_value() const noexcept { return set_; }
+  /// Same as has_value().
   explicit operator bool() const noexcept { return set_; }
   /// Written between items of arrays and objects (Python's item_separator).
   const std::string& item() const noexcept { return item_; }
   /// Written between a key and its value (Python's key_separator).
   const std::string& key() const noexcept { return key_; }
 
+  /// Equal when both are absent, or both give the same two texts.
   friend bool operator==(const separator_pair&, const separator_pair&) = default;
 
  private:
@@ -456,7 +477,9 @@ class value {
  public:
   /// null, as Python's None.
   value() noexcept { set_tag(detail::tag::null); }
+  /// null.
   value(std::nullptr_t) noexcept : value() {}
+  /// true or false.
   value(bool b) noexcept {
     set_tag(detail::tag::boolean);
     raw_[0] = b ? 1 : 0;
@@ -474,12 +497,16 @@ class value {
       store(static_cast<std::uint64_t>(n), detail::tag::uint64);
     }
   }
+  /// Any floating-point type becomes a float (a double).
   template <std::floating_point T>
   value(T d) noexcept {
     store(static_cast<double>(d), detail::tag::float64);
   }
+  /// A string (UTF-8; checked when written).
   value(const char* s) : value(std::string_view(s)) {}
+  /// A string (UTF-8; checked when written).
   value(const std::string& s) : value(std::string_view(s)) {}
+  /// A string (UTF-8; checked when written).
   value(std::string_view s) { set_string(s); }
 
   /// An array, or an object when every element is a two-element array whose first element is
@@ -487,11 +514,14 @@ class value {
   /// pyjson::array(...) or pyjson::object(...) to say which one explicitly.
   value(std::initializer_list<value> init);
 
+  /// A deep copy (without recursion, however deep).
   value(const value& other);
+  /// Takes other's contents; other becomes null.
   value(value&& other) noexcept {
     std::memcpy(raw_, other.raw_, sizeof raw_);
     other.set_tag(detail::tag::null);
   }
+  /// A deep copy; the old contents are freed.
   value& operator=(const value& other) {
     if (this != &other) {
       value copy(other);
@@ -499,6 +529,7 @@ class value {
     }
     return *this;
   }
+  /// Takes other's contents (other becomes null); the old contents are freed.
   value& operator=(value&& other) noexcept {
     if (this != &other) {
       destroy();
@@ -507,14 +538,17 @@ class value {
     }
     return *this;
   }
+  /// Frees everything, without recursion however deep.
   ~value() { destroy(); }
 
+  /// Exchanges the contents of two values (no allocation).
   void swap(value& other) noexcept {
     unsigned char tmp[sizeof raw_];
     std::memcpy(tmp, raw_, sizeof raw_);
     std::memcpy(raw_, other.raw_, sizeof raw_);
     std::memcpy(other.raw_, tmp, sizeof raw_);
   }
+  /// a.swap(b).
   friend void swap(value& a, value& b) noexcept { a.swap(b); }
 
   /// An integer from its decimal text, of any size:
@@ -524,8 +558,11 @@ class value {
 
   // --- type queries ----------------------------------------------------------------------
 
+  /// The JSON kind: null, boolean, integer, floating, string, array or object.
   pyjson::kind kind() const noexcept;
+  /// Python's `v is None`.
   bool is_null() const noexcept { return tag() == detail::tag::null; }
+  /// true or false.
   bool is_bool() const noexcept { return tag() == detail::tag::boolean; }
   /// Any integer, including those beyond 64 bits.
   bool is_int() const noexcept {
@@ -534,12 +571,17 @@ class value {
   }
   /// An integer that does not fit in int64_t or uint64_t (kept as exact digits).
   bool is_big_int() const noexcept { return tag() == detail::tag::big_int; }
+  /// A float (double).
   bool is_float() const noexcept { return tag() == detail::tag::float64; }
+  /// An integer or a float.
   bool is_number() const noexcept { return is_int() || is_float(); }
+  /// A string.
   bool is_string() const noexcept {
     return tag() == detail::tag::short_string || tag() == detail::tag::long_string;
   }
+  /// An array (Python's list).
   bool is_array() const noexcept { return tag() == detail::tag::array; }
+  /// An object (Python's dict).
   bool is_object() const noexcept { return tag() == detail::tag::object; }
   /// "null", "bool", "int", "float", "string", "array" or "object".
   const char* type_name() const noexcept;
@@ -565,19 +607,26 @@ class value {
 
   /// Number of elements of an array or members of an object (Python's len); type_error else.
   std::size_t size() const;
+  /// size() == 0 (an empty array or object); type_error for anything else.
   bool empty() const { return size() == 0; }
 
   /// The elements of an array; type_error for anything else.
   std::span<value> as_array();
+  /// The same, read-only.
   std::span<const value> as_array() const;
+  /// Iteration over an array's elements: `for (value& e : v)`; type_error for anything else.
   value* begin() { return as_array().data(); }
+  /// See begin().
   value* end() { return begin() + size(); }
+  /// See begin().
   const value* begin() const { return as_array().data(); }
+  /// See begin().
   const value* end() const { return begin() + size(); }
 
   /// The members of an object in insertion order (Python's dict.items()):
   ///     for (auto& [key, val] : v.items()) ...
   std::span<member> items();
+  /// The same, read-only.
   std::span<const member> items() const;
 
   /// Python's d[key] = ... semantics: a null value becomes an empty object, a missing key is
@@ -585,21 +634,29 @@ class value {
   value& operator[](std::string_view key);
   /// The member named key; key_error when it is missing.
   const value& operator[](std::string_view key) const { return at(key); }
+  /// The member named key; key_error when it is missing, type_error when this is no object.
   value& at(std::string_view key);
+  /// See at(key).
   const value& at(std::string_view key) const;
   /// Element i of an array; index_error when out of range.
   value& operator[](std::size_t i) { return at(i); }
+  /// See operator[](i).
   const value& operator[](std::size_t i) const { return at(i); }
+  /// Element i; index_error when out of range, type_error when this is no array.
   value& at(std::size_t i);
+  /// See at(i).
   const value& at(std::size_t i) const;
 
   /// The member named key, or nullptr (also when this is not an object).
   value* find(std::string_view key) noexcept;
+  /// See find(key).
   const value* find(std::string_view key) const noexcept;
+  /// Python's `key in d`: false also when this is not an object.
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
 
   /// Python's list.append: a null value becomes an empty array first.
   void push_back(value v);
+  /// push_back(value(args...)), returning the new element.
   template <class... Args>
   value& emplace_back(Args&&... args) {
     push_back(value(std::forward<Args>(args)...));
@@ -682,11 +739,16 @@ static_assert(sizeof(value) == 16, "pyjson::value is meant to be two machine wor
 /// One member of an object: key() and value(), or structured bindings `auto& [k, v]`.
 class member {
  public:
+  /// The member key: v.
   member(std::string_view key, pyjson::value v) : key_(key), value_(std::move(v)) {}
+  /// The key (a view into this member).
   std::string_view key() const noexcept { return key_.string_view_unchecked(); }
+  /// The value.
   pyjson::value& value() noexcept { return value_; }
+  /// The value, read-only.
   const pyjson::value& value() const noexcept { return value_; }
 
+  /// For structured bindings: get<0>() is the key, get<1>() the value.
   template <std::size_t I>
   decltype(auto) get() noexcept {
     if constexpr (I == 0)
@@ -694,6 +756,7 @@ class member {
     else
       return (value_);
   }
+  /// See get().
   template <std::size_t I>
   decltype(auto) get() const noexcept {
     if constexpr (I == 0)
@@ -4426,6 +4489,7 @@ inline std::string path_segment(std::string_view key) {
 ///     }
 class writer {
  public:
+  /// Appends to `out` with these options; `streaming` selects json.dump's error texts.
   writer(std::string& out, const dump_options& opt, bool streaming = false)
       : impl_(out, opt, streaming) {}
 
@@ -4434,17 +4498,23 @@ class writer {
   void write(const T& v) {
     detail::write_any(*this, v);
   }
+  /// null
   void write_null() { impl_.write_null(); }
+  /// true or false
   void write_bool(bool b) { impl_.write_bool(b); }
+  /// An integer, in decimal.
   template <std::integral I>
   void write_int(I n) {
     impl_.write_int(n);
   }
+  /// A float as Python's repr (NaN and infinities as allow_nan says).
   void write_float(double d) { impl_.write_float(d); }
+  /// A string (UTF-8), escaped as the options say.
   void write_string(std::string_view s) { impl_.write_string(s); }
   /// A pyjson::value, as dumps(v) writes it.
   void write_value(const value& v) { impl_.write(v); }
 
+  /// Opens an array; element() or item() + write() for each element, then end_array().
   void begin_array() { impl_.begin_container('['); }
   /// One element of an array: item() then write(v).
   template <class T>
@@ -4454,8 +4524,10 @@ class writer {
   }
   /// Announces the next element of an array, for elements written piece by piece.
   void item() { impl_.item(); }
+  /// Closes the array opened last.
   void end_array() { impl_.end_container(']'); }
 
+  /// Opens an object; member() or key() + write() for each member, then end_object().
   void begin_object() { impl_.begin_container('{'); }
   /// One member of an object: key(k) then write(v).
   template <class T>
@@ -4465,8 +4537,10 @@ class writer {
   }
   /// Writes the key of the next member; its value follows with write().
   void key(std::string_view k) { impl_.key(k); }
+  /// Closes the object opened last.
   void end_object() { impl_.end_container('}'); }
 
+  /// The options of this dumps/dump call.
   const dump_options& options() const noexcept { return impl_.options(); }
   /// Raises errors that Python raises only once the text is complete (see detail::writer).
   void finish() { impl_.finish(); }
@@ -4487,6 +4561,7 @@ class writer {
 ///     }
 class reader {
  public:
+  /// Reads with this tokenizer (loads<T> makes one over the text).
   explicit reader(detail::reader& tok) : tok_(tok), builder_(tok) {}
   reader(const reader&) = delete;
   reader& operator=(const reader&) = delete;
@@ -4518,11 +4593,13 @@ class reader {
     }
   }
 
+  /// null, else a type error.
   void read_null() {
     const char* p = start();
     if (!tok_.match("null")) mismatch("null", p);
     tok_.advance(4);
   }
+  /// true or false, else a type error.
   bool read_bool() {
     const char* p = start();
     if (tok_.match("true")) {
@@ -4709,6 +4786,7 @@ class reader {
     typed_fail(std::move(message), key_at_, true);
   }
 
+  /// The options of this loads call.
   const load_options& options() const noexcept { return tok_.options(); }
   /// Where the next read starts (after whitespace); a position to give back to rewind().
   const char* position() { return start(); }
@@ -5873,6 +5951,8 @@ inline std::ostream& operator<<(std::ostream& os, const value& v) { return os <<
 #include <system_error>
 
 
+/// 1 where POSIX fsync is available: dump_file then flushes the file to the disk before it
+/// renames it over the target.
 #if __has_include(<unistd.h>)
 #include <unistd.h>
 #define PYJSON_HAS_FSYNC 1

@@ -34,6 +34,8 @@ class error : public std::runtime_error {
 /// into the UTF-8 input.
 class decode_error : public error {
  public:
+  /// The error `msg` at character `pos` (line and column 1-based), byte `byte_pos`; what()
+  /// appends the position as Python does.
   decode_error(std::string msg, std::size_t pos, std::size_t lineno, std::size_t colno,
                std::size_t byte_pos)
       : error(msg + ": line " + std::to_string(lineno) + " column " + std::to_string(colno) +

@@ -15,6 +15,8 @@
 #include "pyjson/error.hpp"
 #include "pyjson/options.hpp"
 
+/// 1 where POSIX fsync is available: dump_file then flushes the file to the disk before it
+/// renames it over the target.
 #if __has_include(<unistd.h>)
 #include <unistd.h>
 #define PYJSON_HAS_FSYNC 1

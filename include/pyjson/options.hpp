@@ -18,19 +18,27 @@ namespace pyjson {
 /// A negative number behaves like 0, as in Python: a newline per item and no indentation.
 class indentation {
  public:
+  /// No indent (Python: indent=None): everything on one line.
   indentation() = default;
+  /// No indent, spelled as Python's None.
   indentation(std::nullopt_t) {}
+  /// `spaces` spaces per level; 0 or less: newlines only.
   indentation(int spaces) : text_(spaces > 0 ? std::size_t(spaces) : 0, ' '), set_(true) {}
+  /// This text per level, e.g. "\t".
   indentation(const char* text) : text_(text), set_(true) {}
+  /// This text per level.
   indentation(std::string_view text) : text_(text), set_(true) {}
+  /// This text per level.
   indentation(std::string text) : text_(std::move(text)), set_(true) {}
 
   /// True when an indent was given (Python: indent is not None).
   bool has_value() const noexcept { return set_; }
+  /// Same as has_value().
   explicit operator bool() const noexcept { return set_; }
   /// The text written once per nesting level.
   const std::string& text() const noexcept { return text_; }
 
+  /// Equal when both are absent, or both give the same text.
   friend bool operator==(const indentation&, const indentation&) = default;
 
  private:
@@ -44,23 +52,30 @@ class indentation {
 ///     pyjson::dumps(v, {.separators = {",", ":"}});  // json.dumps(v, separators=(",", ":"))
 class separator_pair {
  public:
+  /// Python's defaults: ", " and ": " ("," and ": " with an indent).
   separator_pair() = default;
+  /// Python's defaults, spelled as Python's None.
   separator_pair(std::nullopt_t) {}
+  /// (item separator, key separator), e.g. {",", ":"} for the most compact text.
   separator_pair(std::string item, std::string key)
       : item_(std::move(item)), key_(std::move(key)), set_(true) {}
+  /// The same from a pair.
   separator_pair(const std::pair<std::string, std::string>& p)
       : item_(p.first), key_(p.second), set_(true) {}
+  /// The same from a pair of anything a std::string is made from.
   template <class A, class B>
   separator_pair(const std::pair<A, B>& p) : item_(p.first), key_(p.second), set_(true) {}
 
   /// True when separators were given (Python: separators is not None).
   bool has_value() const noexcept { return set_; }
+  /// Same as has_value().
   explicit operator bool() const noexcept { return set_; }
   /// Written between items of arrays and objects (Python's item_separator).
   const std::string& item() const noexcept { return item_; }
   /// Written between a key and its value (Python's key_separator).
   const std::string& key() const noexcept { return key_; }
 
+  /// Equal when both are absent, or both give the same two texts.
   friend bool operator==(const separator_pair&, const separator_pair&) = default;
 
  private:

@@ -110,6 +110,7 @@ inline std::string path_segment(std::string_view key) {
 ///     }
 class writer {
  public:
+  /// Appends to `out` with these options; `streaming` selects json.dump's error texts.
   writer(std::string& out, const dump_options& opt, bool streaming = false)
       : impl_(out, opt, streaming) {}
 
@@ -118,17 +119,23 @@ class writer {
   void write(const T& v) {
     detail::write_any(*this, v);
   }
+  /// null
   void write_null() { impl_.write_null(); }
+  /// true or false
   void write_bool(bool b) { impl_.write_bool(b); }
+  /// An integer, in decimal.
   template <std::integral I>
   void write_int(I n) {
     impl_.write_int(n);
   }
+  /// A float as Python's repr (NaN and infinities as allow_nan says).
   void write_float(double d) { impl_.write_float(d); }
+  /// A string (UTF-8), escaped as the options say.
   void write_string(std::string_view s) { impl_.write_string(s); }
   /// A pyjson::value, as dumps(v) writes it.
   void write_value(const value& v) { impl_.write(v); }
 
+  /// Opens an array; element() or item() + write() for each element, then end_array().
   void begin_array() { impl_.begin_container('['); }
   /// One element of an array: item() then write(v).
   template <class T>
@@ -138,8 +145,10 @@ class writer {
   }
   /// Announces the next element of an array, for elements written piece by piece.
   void item() { impl_.item(); }
+  /// Closes the array opened last.
   void end_array() { impl_.end_container(']'); }
 
+  /// Opens an object; member() or key() + write() for each member, then end_object().
   void begin_object() { impl_.begin_container('{'); }
   /// One member of an object: key(k) then write(v).
   template <class T>
@@ -149,8 +158,10 @@ class writer {
   }
   /// Writes the key of the next member; its value follows with write().
   void key(std::string_view k) { impl_.key(k); }
+  /// Closes the object opened last.
   void end_object() { impl_.end_container('}'); }
 
+  /// The options of this dumps/dump call.
   const dump_options& options() const noexcept { return impl_.options(); }
   /// Raises errors that Python raises only once the text is complete (see detail::writer).
   void finish() { impl_.finish(); }
@@ -171,6 +182,7 @@ class writer {
 ///     }
 class reader {
  public:
+  /// Reads with this tokenizer (loads<T> makes one over the text).
   explicit reader(detail::reader& tok) : tok_(tok), builder_(tok) {}
   reader(const reader&) = delete;
   reader& operator=(const reader&) = delete;
@@ -202,11 +214,13 @@ class reader {
     }
   }
 
+  /// null, else a type error.
   void read_null() {
     const char* p = start();
     if (!tok_.match("null")) mismatch("null", p);
     tok_.advance(4);
   }
+  /// true or false, else a type error.
   bool read_bool() {
     const char* p = start();
     if (tok_.match("true")) {
@@ -393,6 +407,7 @@ class reader {
     typed_fail(std::move(message), key_at_, true);
   }
 
+  /// The options of this loads call.
   const load_options& options() const noexcept { return tok_.options(); }
   /// Where the next read starts (after whitespace); a position to give back to rewind().
   const char* position() { return start(); }

@@ -211,7 +211,9 @@ class value {
  public:
   /// null, as Python's None.
   value() noexcept { set_tag(detail::tag::null); }
+  /// null.
   value(std::nullptr_t) noexcept : value() {}
+  /// true or false.
   value(bool b) noexcept {
     set_tag(detail::tag::boolean);
     raw_[0] = b ? 1 : 0;
@@ -229,12 +231,16 @@ class value {
       store(static_cast<std::uint64_t>(n), detail::tag::uint64);
     }
   }
+  /// Any floating-point type becomes a float (a double).
   template <std::floating_point T>
   value(T d) noexcept {
     store(static_cast<double>(d), detail::tag::float64);
   }
+  /// A string (UTF-8; checked when written).
   value(const char* s) : value(std::string_view(s)) {}
+  /// A string (UTF-8; checked when written).
   value(const std::string& s) : value(std::string_view(s)) {}
+  /// A string (UTF-8; checked when written).
   value(std::string_view s) { set_string(s); }
 
   /// An array, or an object when every element is a two-element array whose first element is
@@ -242,11 +248,14 @@ class value {
   /// pyjson::array(...) or pyjson::object(...) to say which one explicitly.
   value(std::initializer_list<value> init);
 
+  /// A deep copy (without recursion, however deep).
   value(const value& other);
+  /// Takes other's contents; other becomes null.
   value(value&& other) noexcept {
     std::memcpy(raw_, other.raw_, sizeof raw_);
     other.set_tag(detail::tag::null);
   }
+  /// A deep copy; the old contents are freed.
   value& operator=(const value& other) {
     if (this != &other) {
       value copy(other);
@@ -254,6 +263,7 @@ class value {
     }
     return *this;
   }
+  /// Takes other's contents (other becomes null); the old contents are freed.
   value& operator=(value&& other) noexcept {
     if (this != &other) {
       destroy();
@@ -262,14 +272,17 @@ class value {
     }
     return *this;
   }
+  /// Frees everything, without recursion however deep.
   ~value() { destroy(); }
 
+  /// Exchanges the contents of two values (no allocation).
   void swap(value& other) noexcept {
     unsigned char tmp[sizeof raw_];
     std::memcpy(tmp, raw_, sizeof raw_);
     std::memcpy(raw_, other.raw_, sizeof raw_);
     std::memcpy(other.raw_, tmp, sizeof raw_);
   }
+  /// a.swap(b).
   friend void swap(value& a, value& b) noexcept { a.swap(b); }
 
   /// An integer from its decimal text, of any size:
@@ -279,8 +292,11 @@ class value {
 
   // --- type queries ----------------------------------------------------------------------
 
+  /// The JSON kind: null, boolean, integer, floating, string, array or object.
   pyjson::kind kind() const noexcept;
+  /// Python's `v is None`.
   bool is_null() const noexcept { return tag() == detail::tag::null; }
+  /// true or false.
   bool is_bool() const noexcept { return tag() == detail::tag::boolean; }
   /// Any integer, including those beyond 64 bits.
   bool is_int() const noexcept {
@@ -289,12 +305,17 @@ class value {
   }
   /// An integer that does not fit in int64_t or uint64_t (kept as exact digits).
   bool is_big_int() const noexcept { return tag() == detail::tag::big_int; }
+  /// A float (double).
   bool is_float() const noexcept { return tag() == detail::tag::float64; }
+  /// An integer or a float.
   bool is_number() const noexcept { return is_int() || is_float(); }
+  /// A string.
   bool is_string() const noexcept {
     return tag() == detail::tag::short_string || tag() == detail::tag::long_string;
   }
+  /// An array (Python's list).
   bool is_array() const noexcept { return tag() == detail::tag::array; }
+  /// An object (Python's dict).
   bool is_object() const noexcept { return tag() == detail::tag::object; }
   /// "null", "bool", "int", "float", "string", "array" or "object".
   const char* type_name() const noexcept;
@@ -320,19 +341,26 @@ class value {
 
   /// Number of elements of an array or members of an object (Python's len); type_error else.
   std::size_t size() const;
+  /// size() == 0 (an empty array or object); type_error for anything else.
   bool empty() const { return size() == 0; }
 
   /// The elements of an array; type_error for anything else.
   std::span<value> as_array();
+  /// The same, read-only.
   std::span<const value> as_array() const;
+  /// Iteration over an array's elements: `for (value& e : v)`; type_error for anything else.
   value* begin() { return as_array().data(); }
+  /// See begin().
   value* end() { return begin() + size(); }
+  /// See begin().
   const value* begin() const { return as_array().data(); }
+  /// See begin().
   const value* end() const { return begin() + size(); }
 
   /// The members of an object in insertion order (Python's dict.items()):
   ///     for (auto& [key, val] : v.items()) ...
   std::span<member> items();
+  /// The same, read-only.
   std::span<const member> items() const;
 
   /// Python's d[key] = ... semantics: a null value becomes an empty object, a missing key is
@@ -340,21 +368,29 @@ class value {
   value& operator[](std::string_view key);
   /// The member named key; key_error when it is missing.
   const value& operator[](std::string_view key) const { return at(key); }
+  /// The member named key; key_error when it is missing, type_error when this is no object.
   value& at(std::string_view key);
+  /// See at(key).
   const value& at(std::string_view key) const;
   /// Element i of an array; index_error when out of range.
   value& operator[](std::size_t i) { return at(i); }
+  /// See operator[](i).
   const value& operator[](std::size_t i) const { return at(i); }
+  /// Element i; index_error when out of range, type_error when this is no array.
   value& at(std::size_t i);
+  /// See at(i).
   const value& at(std::size_t i) const;
 
   /// The member named key, or nullptr (also when this is not an object).
   value* find(std::string_view key) noexcept;
+  /// See find(key).
   const value* find(std::string_view key) const noexcept;
+  /// Python's `key in d`: false also when this is not an object.
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
 
   /// Python's list.append: a null value becomes an empty array first.
   void push_back(value v);
+  /// push_back(value(args...)), returning the new element.
   template <class... Args>
   value& emplace_back(Args&&... args) {
     push_back(value(std::forward<Args>(args)...));
@@ -437,11 +473,16 @@ static_assert(sizeof(value) == 16, "pyjson::value is meant to be two machine wor
 /// One member of an object: key() and value(), or structured bindings `auto& [k, v]`.
 class member {
  public:
+  /// The member key: v.
   member(std::string_view key, pyjson::value v) : key_(key), value_(std::move(v)) {}
+  /// The key (a view into this member).
   std::string_view key() const noexcept { return key_.string_view_unchecked(); }
+  /// The value.
   pyjson::value& value() noexcept { return value_; }
+  /// The value, read-only.
   const pyjson::value& value() const noexcept { return value_; }
 
+  /// For structured bindings: get<0>() is the key, get<1>() the value.
   template <std::size_t I>
   decltype(auto) get() noexcept {
     if constexpr (I == 0)
@@ -449,6 +490,7 @@ class member {
     else
       return (value_);
   }
+  /// See get().
   template <std::size_t I>
   decltype(auto) get() const noexcept {
     if constexpr (I == 0)
