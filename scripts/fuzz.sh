@@ -21,8 +21,7 @@ for t in "${targets[@]}"; do
   [ -f "tests/fuzz/fuzz_$t.cpp" ] || { echo "fuzz.sh: no target '$t' (tests/fuzz/fuzz_$t.cpp)" >&2; exit 2; }
 done
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-ensure_package() { dpkg -s "$1" >/dev/null 2>&1 || (as_root apt-get update && as_root apt-get install -y "$1"); }
+source scripts/common.sh
 
 # libFuzzer and the sanitizer runtimes of clang 14 live in Debian's libclang-rt-14-dev.
 probe=$(mktemp -d)

@@ -18,12 +18,7 @@ all_configs=(gcc-20-Release gcc-23-Debug gcc-23-Release clang-20-Release clang-2
 configs=("$@")
 [ ${#configs[@]} -gt 0 ] || configs=("${all_configs[@]}")
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-ensure_package() { dpkg -s "$1" >/dev/null 2>&1 || (as_root apt-get update && as_root apt-get install -y "$1"); }
-have_catch2() {
-  [ -f /usr/include/catch2/catch.hpp ] || [ -f /usr/local/include/catch2/catch.hpp ] ||
-    [ -f /usr/include/catch2/catch_all.hpp ] || [ -f /usr/local/include/catch2/catch_all.hpp ]
-}
+source scripts/common.sh
 have_catch2 || ensure_package catch2
 
 # The -std= flag CMake must pass for a standard (clang 14 spells C++23 as c++2b; CMake picks

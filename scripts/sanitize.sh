@@ -17,12 +17,7 @@ jobs=${PYJSON_SANITIZE_JOBS:-2}
 sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cxx_flags="$sanitizers -fno-omit-frame-pointer -g -O1"
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-ensure_package() { dpkg -s "$1" >/dev/null 2>&1 || (as_root apt-get update && as_root apt-get install -y "$1"); }
-have_catch2() {
-  [ -f /usr/include/catch2/catch.hpp ] || [ -f /usr/local/include/catch2/catch.hpp ] ||
-    [ -f /usr/include/catch2/catch_all.hpp ] || [ -f /usr/local/include/catch2/catch_all.hpp ]
-}
+source scripts/common.sh
 have_catch2 || ensure_package catch2
 command -v python3 >/dev/null || ensure_package python3
 

@@ -4,11 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-have_catch2() {
-  [ -f /usr/include/catch2/catch.hpp ] || [ -f /usr/local/include/catch2/catch.hpp ] ||
-    [ -f /usr/include/catch2/catch_all.hpp ] || [ -f /usr/local/include/catch2/catch_all.hpp ]
-}
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+source scripts/common.sh
 if ! have_catch2 || ! command -v python3 >/dev/null || ! command -v pkg-config >/dev/null; then
   as_root apt-get update
   as_root apt-get install -y catch2 python3 pkgconf

@@ -21,11 +21,17 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "hostile/inputs.hpp"
 
 using pyjson::value;
 using namespace std::string_literals;
 
 namespace {
+
+using hostile::node;
+using hostile::node_b;
+using hostile::object_text;
+using hostile::repeat;
 
 constexpr std::size_t million = 1'000'000;
 
@@ -37,13 +43,6 @@ std::string outcome_of(std::string_view text, const pyjson::load_options& opt = 
   } catch (const pyjson::decode_error& e) {
     return e.what();
   }
-}
-
-std::string repeat(std::string_view unit, std::size_t n) {
-  std::string s;
-  s.reserve(unit.size() * n);
-  for (std::size_t i = 0; i < n; ++i) s += unit;
-  return s;
 }
 
 // Seconds taken by the fastest of three runs of f: the least disturbed by other processes.
@@ -67,22 +66,6 @@ void check_linear(F&& run_with_size, std::size_t small) {
   double t_big = fastest_of_three([&] { run_with_size(10 * small); });
   CAPTURE(small, t_small, t_big);
   CHECK(t_big < 40 * t_small + 0.005);
-}
-
-// A JSON object text with one member per key, valued by its index: {"k0": 0, "k1": 1, ...}.
-template <class KeyOf>
-std::string object_text(std::size_t n, KeyOf&& key_of) {
-  std::string s = "{";
-  s.reserve(n * 16);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ", ";
-    s += '"';
-    s += key_of(i);
-    s += "\": ";
-    s += std::to_string(i);
-  }
-  s += '}';
-  return s;
 }
 
 // The 64-bit FNV-1a hash, to compare many messages with python3's in one number.
@@ -207,20 +190,6 @@ class failing_output : public std::streambuf {
   std::string written_;
   std::size_t limit_;
   mode mode_;
-};
-
-// A recursive type whose variant cannot tell its alternatives apart before their last member.
-struct node;
-struct node_a {
-  std::vector<node> kids;
-  int a = 0;
-};
-struct node_b {
-  std::vector<node> kids;
-  int b = 0;
-};
-struct node {
-  std::variant<node_a, node_b> v;
 };
 
 }  // namespace
@@ -924,10 +893,7 @@ TEST_CASE("hostile: a failing output stream makes dump throw", "[hostile]") {
 
 TEST_CASE("hostile: typed variants of structs backtrack", "[hostile]") {
   // Each level tries node_a first and falls back to node_b when "a" turns out to be missing.
-  auto nested = [](int depth) {
-    return repeat(R"({"v": {"kids": [)", static_cast<std::size_t>(depth)) +
-           repeat(R"(], "b": 1}})", static_cast<std::size_t>(depth));
-  };
+  auto nested = [](int depth) { return hostile::variant_nest(static_cast<std::size_t>(depth)); };
   node n = pyjson::loads<node>(nested(8));
   const node* p = &n;
   for (int level = 0; level < 8; ++level) {

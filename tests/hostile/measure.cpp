@@ -32,6 +32,8 @@
 // Every allocation through operator new carries its size in a header, so the program knows at
 // any moment how many bytes are live, and the highest that number has been.
 
+#include "inputs.hpp"
+
 namespace {
 std::size_t heap_current = 0;
 std::size_t heap_peak = 0;
@@ -72,34 +74,16 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { tracked_free(p
 
 namespace {
 
+using hostile::node;
+using hostile::object_text;
+using hostile::repeat;
+using hostile::variant_nest;
 using pyjson::value;
 constexpr std::size_t million = 1'000'000;
 // Room for a million levels of nesting.
 const pyjson::load_options deep{.max_depth = 2 * million};
 
 // --- inputs -----------------------------------------------------------------------------------
-
-std::string repeat(std::string_view unit, std::size_t n) {
-  std::string s;
-  s.reserve(unit.size() * n);
-  for (std::size_t i = 0; i < n; ++i) s += unit;
-  return s;
-}
-
-template <class KeyOf>
-std::string object_text(std::size_t n, KeyOf&& key_of) {
-  std::string s = "{";
-  s.reserve(n * 16);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ", ";
-    s += '"';
-    s += key_of(i);
-    s += "\": ";
-    s += std::to_string(i);
-  }
-  s += '}';
-  return s;
-}
 
 // Printable ASCII without '"' and '\\', repeated to n bytes.
 std::string ascii_run(std::size_t n) {
@@ -207,23 +191,6 @@ class failing_output : public std::streambuf {
  private:
   std::size_t limit_, written_ = 0;
 };
-
-struct node;
-struct node_a {
-  std::vector<node> kids;
-  int a = 0;
-};
-struct node_b {
-  std::vector<node> kids;
-  int b = 0;
-};
-struct node {
-  std::variant<node_a, node_b> v;
-};
-
-std::string variant_nest(std::size_t depth) {
-  return repeat(R"({"v": {"kids": [)", depth) + repeat(R"(], "b": 1}})", depth);
-}
 
 // --- the cases --------------------------------------------------------------------------------
 
