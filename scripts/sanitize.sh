@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reliability: builds the tests with AddressSanitizer and UndefinedBehaviorSanitizer, once with
 # clang++ (build/asan-clang) and once with g++ (build/asan-gcc), and runs them: the unit tests,
-# the differential test against python3, and the fuzz regressions when tests/fuzz is part of
-# the build. Any sanitizer report aborts the test that triggered it, so the script fails.
+# the differential test against python3, the command-line tests against python3 -m json.tool,
+# the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build. Any sanitizer report aborts the test that triggered it, so the script fails.
 #
 # Usage: scripts/sanitize.sh [clang] [gcc]        (default: both)
 # Environment: PYJSON_SANITIZE_TESTS, a ctest -R regex (default: the tests above);
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 compilers=("$@")
 [ ${#compilers[@]} -gt 0 ] || compilers=(clang gcc)
-tests=${PYJSON_SANITIZE_TESTS:-'^(unit_tests|differential_python|fuzz_regressions)$'}
+tests=${PYJSON_SANITIZE_TESTS:-'^(unit_tests|differential_python|cli_matches_json_tool|no_exceptions.*|fuzz_regressions)$'}
 jobs=${PYJSON_SANITIZE_JOBS:-2}
 sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cxx_flags="$sanitizers -fno-omit-frame-pointer -g -O1"
@@ -48,7 +48,7 @@ for name in "${compilers[@]}"; do
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER="$cxx" \
     -DCMAKE_CXX_FLAGS="$cxx_flags" -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
     -DPYJSON_BUILD_EXAMPLES=OFF -DPYJSON_TEST_SINGLE_HEADER=OFF >/dev/null
-  targets=(pyjson_tests pyjson_differential_driver pyjson-tool)
+  targets=(pyjson_tests pyjson_differential_driver pyjson-tool pyjson_no_exceptions)
   targets+=(fuzz_replay_all)  # the fuzz regressions replayed under the sanitizers
   cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
   (cd "$dir" && ctest --output-on-failure -R "$tests")
