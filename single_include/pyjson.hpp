@@ -2452,6 +2452,23 @@ inline bool eisel_lemire(std::uint64_t w, long long q, bool negative, double& ou
   return true;
 }
 
+// (-1)^negative * w * 10^q correctly rounded, when a fast path decides it: zero, Clinger's
+// (w <= 2^53 and |q| <= 22: one exact double operation) or Eisel-Lemire. False leaves it to
+// std::from_chars on the literal.
+inline bool decimal_to_double(std::uint64_t w, long long q, bool negative, double& out) noexcept {
+  if (w == 0) {
+    out = negative ? -0.0 : 0.0;
+    return true;
+  }
+  if (w <= (std::uint64_t(1) << 53) && q >= -22 && q <= 22) {
+    double d = static_cast<double>(w);
+    d = q < 0 ? d / exact_pow10[-q] : d * exact_pow10[q];
+    out = negative ? -d : d;
+    return true;
+  }
+  return eisel_lemire(w, q, negative, out);
+}
+
 /// Parses a float literal already matched by scan_number, exactly (correctly rounded), as
 /// Python's float() does: out-of-range literals give ±inf above the largest double and ±0.0
 /// below the smallest subnormal.
@@ -2490,14 +2507,8 @@ inline double parse_float(const char* begin, const char* end) noexcept {
     }
     q += eneg ? -e : e;
   }
-  if (w == 0) return negative ? -0.0 : 0.0;
-  if (w <= (std::uint64_t(1) << 53) && q >= -22 && q <= 22) {
-    double d = static_cast<double>(w);
-    d = q < 0 ? d / exact_pow10[-q] : d * exact_pow10[q];
-    return negative ? -d : d;
-  }
   double d;
-  if (eisel_lemire(w, q, negative, d)) return d;
+  if (decimal_to_double(w, q, negative, d)) return d;
   return parse_float_slow(begin, end);
 }
 
@@ -2591,15 +2602,8 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
   double d;
   long long q = exp - static_cast<long long>(frac_digits);
-  if (w == 0) {
-    d = negative ? -0.0 : 0.0;
-  } else if (w <= (std::uint64_t(1) << 53) && q >= -22 && q <= 22) {
-    d = static_cast<double>(w);
-    d = q < 0 ? d / exact_pow10[-q] : d * exact_pow10[q];
-    if (negative) d = -d;
-  } else if (!eisel_lemire(w, q, negative, d)) {
+  if (!decimal_to_double(w, q, negative, d))
     return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
-  }
   return {p, parsed_number::kind::float64, 0, 0, d};
 }
 
