@@ -795,6 +795,9 @@ struct value_access {
   static std::uint64_t u64(const value& v) noexcept { return v.load<std::uint64_t>(); }
   static double f64(const value& v) noexcept { return v.load<double>(); }
   static bool boolean(const value& v) noexcept { return v.raw_[0] != 0; }
+  // The 16 bytes of a value: a short string's bytes are its first 14, its length the 15th.
+  static const unsigned char* raw(const value& v) noexcept { return v.raw_; }
+  static const value& key_of(const member& m) noexcept { return m.key_; }
 
   static void make_big_int(value& v, std::string_view digits) {
     v.destroy();
@@ -2607,6 +2610,67 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   return {p, parsed_number::kind::float64, 0, 0, d};
 }
 
+// 10^0 to 10^19, every power of ten below 2^64.
+inline constexpr std::uint64_t pow10_u64[] = {1u,
+                                              10u,
+                                              100u,
+                                              1000u,
+                                              10000u,
+                                              100000u,
+                                              1000000u,
+                                              10000000u,
+                                              100000000u,
+                                              1000000000u,
+                                              10000000000u,
+                                              100000000000u,
+                                              1000000000000u,
+                                              10000000000000u,
+                                              100000000000000u,
+                                              1000000000000000u,
+                                              10000000000000000u,
+                                              100000000000000000u,
+                                              1000000000000000000u,
+                                              10000000000000000000u};
+
+// "00" to "99": integers and floats are written two digits at a time.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from the bit
+/// length (as in format_float), then pairs of digits are written from the end: half the
+/// divisions of one digit at a time, and no length loop as in std::to_chars.
+inline char* format_uint(char* out, std::uint64_t n) noexcept {
+  if (n < 10) {
+    *out = static_cast<char>('0' + n);
+    return out + 1;
+  }
+  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
+  int len = t + (n >= pow10_u64[t]);
+  char* p = out + len;
+  while (n >= 100) {
+    p -= 2;
+    std::memcpy(p, digit_pairs + 2 * (n % 100), 2);
+    n /= 100;
+  }
+  if (n >= 10) {
+    std::memcpy(p - 2, digit_pairs + 2 * n, 2);
+  } else {
+    p[-1] = static_cast<char>('0' + n);
+  }
+  return out + len;
+}
+/// Writes n in decimal (with a '-' when negative) and returns the end; out needs 20 bytes.
+inline char* format_int(char* out, std::int64_t n) noexcept {
+  std::uint64_t u = static_cast<std::uint64_t>(n);
+  if (n < 0) {
+    *out++ = '-';
+    u = 0 - u;
+  }
+  return format_uint(out, u);
+}
+
 /// Bytes format_float may write: at most 25 are text, the rest lets it copy digits in whole
 /// 8-byte words.
 inline constexpr std::size_t float_buffer_size = 48;
@@ -2623,7 +2687,8 @@ inline void copy_digits(char* out, const char* digits, int n) noexcept {
 // positional for decimal exponents -4..15 ("0.0001", "1000000000000000.0"), scientific
 // outside it ("1e-05", "1e+16") with at least two exponent digits. digits must have 24
 // readable bytes, out float_buffer_size writable ones.
-inline char* layout_float(char* out, const char* digits, int n, int e) noexcept {
+[[gnu::always_inline]] inline char* layout_float(char* out, const char* digits, int n,
+                                                 int e) noexcept {
   int x = n - 1 + e;  // the exponent in scientific notation
   if (x >= 16 || x < -4) {
     *out++ = digits[0];
@@ -2738,6 +2803,91 @@ inline void shortest_decimal(std::uint64_t c, int q, std::uint64_t& f, int& e) n
   f = cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t1;
 }
 
+// The shortest decimal for c * 2^q as shortest_decimal gives it, by J. Jeon's Dragonbox
+// algorithm ("Dragonbox: A New Floating-Point Binary-to-Decimal Conversion Algorithm", 2020),
+// which needs one 64x128-bit product where Schubfach needs three. It scales the interval so
+// that its width deltai (10^kappa <= deltai < 10^(kappa+1), kappa = 2) is an integer, then
+// takes the multiple of 10^(kappa+1) below its right end z when that lies inside; otherwise
+// the integer closest to the centre, found from the distance of z to it, with the exact
+// parity of a product deciding the cases the truncated one cannot. Returns false where it does
+// not apply (the caller falls back to shortest_decimal): c a power of two, whose interval is
+// lopsided, or 10^k beyond the power table.
+inline bool shortest_decimal_dragonbox(std::uint64_t c, int q, std::uint64_t& f, int& e) noexcept {
+  constexpr int kappa = 2;
+  if (c == std::uint64_t(1) << 52) return false;
+  const int minus_k = floor_log10_pow2(q) - kappa;
+  const int k = -minus_k;
+  if (k > pow5_max_exponent) return false;
+  // 10^k with its top bit at bit 127, rounded up (the table truncates; 5^k is exact in 128
+  // bits for 0 <= k <= 55).
+  const std::uint64_t* t = pow5_128[k - pow5_min_exponent];
+  std::uint64_t hi = t[0], lo = t[1];
+  if (k < 0 || k > 55) {
+    ++lo;
+    hi += lo == 0;
+  }
+  const int beta = q + floor_log2_pow10(k);  // 1..10: (2c+1) << beta fits 64 bits
+  const bool closed = (c & 1) == 0;          // round to even: the ends belong to even c
+  const std::uint64_t two_c = c << 1;
+  const auto deltai = static_cast<std::uint32_t>(hi >> (63 - beta));
+  // z = the right end (2c+1) * 2^(q-1) * 10^k: the top 64 bits of a 192-bit product, and
+  // whether the 64 below them are zero (then z is taken as an integer).
+  const std::uint64_t u = (two_c | 1) << beta;
+  const uint128 zr = uint128(u) * hi + static_cast<std::uint64_t>((uint128(u) * lo) >> 64);
+  const auto z = static_cast<std::uint64_t>(zr >> 64);
+  const bool z_integer = static_cast<std::uint64_t>(zr) == 0;
+  // Parity of the integer part of x * 2^(q-1) * 10^k, and whether it has no fraction: from the
+  // low 128 bits of x * 10^k's product.
+  auto parity = [hi, lo, beta](std::uint64_t x, bool& integer) {
+    const uint128 xl = uint128(x) * lo;
+    const std::uint64_t h = x * hi + static_cast<std::uint64_t>(xl >> 64);
+    const auto l = static_cast<std::uint64_t>(xl);
+    integer = ((h << beta) | (l >> (64 - beta))) == 0;
+    return ((h >> (64 - beta)) & 1) != 0;
+  };
+  std::uint64_t sig = z / 1000;
+  auto r = static_cast<std::uint32_t>(z - 1000 * sig);
+  bool found;
+  if (r < deltai) {
+    found = true;
+    if (r == 0 && z_integer && !closed) {  // z itself is outside: the multiple below it
+      --sig;
+      r = 1000;
+      found = false;
+    }
+  } else if (r > deltai) {
+    found = false;
+  } else {  // r == deltai: is the left end inside? compare its fraction
+    bool x_integer;
+    const bool x_parity = parity(two_c - 1, x_integer);
+    found = x_parity || (x_integer && closed);
+  }
+  if (found) {
+    f = sig;
+    e = minus_k + kappa + 1;
+    return true;
+  }
+  // No multiple of 10^(kappa+1) inside: the closest integer to the centre y, from the distance
+  // of z to it, corrected by y's exact parity when the division leaves a doubt.
+  sig *= 10;
+  e = minus_k + kappa;
+  std::uint32_t dist = r - deltai / 2 + 50;
+  const bool approx_y_parity = ((dist ^ 50) & 1) != 0;
+  const bool divisible = dist % 100 == 0;
+  dist /= 100;
+  sig += dist;
+  if (divisible) {
+    bool y_integer;
+    const bool y_parity = parity(two_c, y_integer);
+    if (y_parity != approx_y_parity)
+      --sig;
+    else if (y_integer && (sig & 1) != 0)  // a tie: to even
+      --sig;
+  }
+  f = sig;
+  return true;
+}
+
 /// Writes d as Python's repr(float) does: the shortest digits that read back as d (the
 /// closest such, ties to even), positional for decimal exponents -4..15 ("0.0001",
 /// "1000000000000000.0"), scientific outside it ("1e-05", "1e+16") with at least two exponent
@@ -2774,7 +2924,7 @@ inline char* format_float(char* buf, double d) noexcept {
     f = c >> -q;  // an integer below 2^53: its digits are exact
     e = 0;
   } else {
-    shortest_decimal(c, q, f, e);
+    if (!shortest_decimal_dragonbox(c, q, f, e)) shortest_decimal(c, q, f, e);
   }
   while (f % 10 == 0) {  // Python shows no trailing zeros in the digits
     f /= 10;
@@ -2784,48 +2934,26 @@ inline char* format_float(char* buf, double d) noexcept {
   // from a fixed-point fraction: y = x * 2^57 / 10^6 (rounded up, which is exact enough for
   // x < 10^8) holds the first two digits above bit 57; multiplying what is below by 100
   // brings up the next two. One multiplication per pair, and no division.
-  static constexpr char pairs[201] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
   auto put8 = [](char* p, std::uint32_t x) {  // x < 10^8 as exactly eight digits
     constexpr std::uint64_t mask = (std::uint64_t(1) << 57) - 1;
     std::uint64_t y = x * std::uint64_t(144115188076);  // ceil(2^57 / 10^6)
-    std::memcpy(p, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 2, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 2, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 4, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 4, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 6, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 6, digit_pairs + 2 * (y >> 57), 2);
   };
   char buf_digits[48];  // the digits end at 24; the rest is slack for copy_digits
   std::uint64_t high = f / 100000000;
   buf_digits[7] = static_cast<char>('0' + high / 100000000);  // f < 10^17
   put8(buf_digits + 8, static_cast<std::uint32_t>(high % 100000000));
   put8(buf_digits + 16, static_cast<std::uint32_t>(f - high * 100000000));
-  static constexpr std::uint64_t pow10[] = {1u,
-                                            10u,
-                                            100u,
-                                            1000u,
-                                            10000u,
-                                            100000u,
-                                            1000000u,
-                                            10000000u,
-                                            100000000u,
-                                            1000000000u,
-                                            10000000000u,
-                                            100000000000u,
-                                            1000000000000u,
-                                            10000000000000u,
-                                            100000000000000u,
-                                            1000000000000000u,
-                                            10000000000000000u,
-                                            100000000000000000u};
   // Decimal length of f from its bit length: floor(bits * log10(2)), plus one if f reaches
   // the next power of ten.
   int t = ((64 - __builtin_clzll(f)) * 1233) >> 12;
-  int n = t + (f >= pow10[t]);
+  int n = t + (f >= pow10_u64[t]);
   const char* digits = buf_digits + 24 - n;
   return layout_float(out, digits, n, e);
 }
@@ -3559,8 +3687,10 @@ class value_builder {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -3602,6 +3732,8 @@ class writer {
       item_sep_ = opt.indent ? "," : ", ";
       key_sep_ = ": ";
     }
+    if (!opt.indent && item_sep_ == "," && key_sep_ == ":") layout_ = layout::compact;
+    if (!opt.indent && item_sep_ == ", " && key_sep_ == ": ") layout_ = layout::spaced;
     std::size_t used = out_.size();
     out_.resize(used + 256);
     cur_ = out_.data() + used;
@@ -3626,7 +3758,10 @@ class writer {
   template <class Int>
   void write_int(Int n) {
     room(24);
-    cur_ = std::to_chars(cur_, cur_ + 24, n).ptr;
+    if constexpr (std::is_signed_v<Int>)
+      cur_ = format_int(cur_, static_cast<std::int64_t>(n));
+    else
+      cur_ = format_uint(cur_, static_cast<std::uint64_t>(n));
   }
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
@@ -3645,7 +3780,8 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* p = begin;
     const auto* end = p + s.size();
     const bool ascii = opt_.ensure_ascii;
     // Invariant of the loop: there is room for the rest of the input copied as is, plus the
@@ -3653,7 +3789,7 @@ class writer {
     room(s.size() + 2);
     *cur_++ = '"';
     for (;;) {
-      p = copy_plain(p, end, ascii);
+      p = copy_plain(begin, p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
         room(static_cast<std::size_t>(end - p) + 8);
@@ -3750,26 +3886,30 @@ class writer {
   // DEL with ensure_ascii, which Python escapes) and returns the first that does, or end. The
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
-  const unsigned char* copy_plain(const unsigned char* p, const unsigned char* end, bool ascii) {
+  const unsigned char* copy_plain(const unsigned char* begin, const unsigned char* p,
+                                  const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
-    const __m128i del = ascii ? _mm_set1_epi8(0x7F) : _mm_set1_epi8('"');
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
-      __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
-      special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
-      if (mask != 0) {
+      if (unsigned mask = special_bytes(v, ascii)) {
         unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
         cur_ += k;
         return p + k;
       }
       p += 16;
       cur_ += 16;
+    }
+    if (p < end && end - begin >= 16) {
+      // The tail of a string of 16 bytes or more: look at the last sixteen (some of them seen
+      // already, so their bits are shifted out), then copy the run.
+      std::size_t seen = static_cast<std::size_t>(16 - (end - p));
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
+      unsigned mask = special_bytes(v, ascii) >> seen | 1u << (16 - seen);
+      std::size_t k = static_cast<std::size_t>(__builtin_ctz(mask));
+      copy_short(cur_, p, k);
+      cur_ += k;
+      return p + k;
     }
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
@@ -3778,6 +3918,40 @@ class writer {
     copy_short(cur_, run, static_cast<std::size_t>(p - run));
     cur_ += p - run;
     return p;
+  }
+
+#if defined(__SSE2__)
+  // One bit per byte of v that copy_plain must not copy as is.
+  static unsigned special_bytes(__m128i v, bool ascii) noexcept {
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
+    const __m128i del = ascii ? _mm_set1_epi8(0x7F) : quote;
+    __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+    return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+  }
+#endif
+
+  // A string held inside a value (at most 14 bytes, see value::set_string): its 16 bytes are
+  // all readable, so when none of the string's bytes needs care it is looked at and copied
+  // with one load and one store.
+  void write_inline_string(const value& v) {
+    const unsigned char* raw = value_access::raw(v);
+    const std::size_t n = raw[14];
+#if defined(__SSE2__)
+    room(18);
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw));
+    if ((special_bytes(bytes, opt_.ensure_ascii) & ((1u << n) - 1)) == 0) {
+      *cur_ = '"';
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_ + 1), bytes);
+      cur_[n + 1] = '"';
+      cur_ += n + 2;
+      return;
+    }
+#endif
+    write_string({reinterpret_cast<const char*>(raw), n});
   }
 
   // The length of the UTF-8 sequence at p (a lead byte), or a value_error naming the bad
@@ -3904,7 +4078,7 @@ class writer {
       case tag::uint64: write_int(va::u64(v)); return true;
       case tag::big_int: put(va::str(v)); return true;
       case tag::float64: write_float(va::f64(v)); return true;
-      case tag::short_string:
+      case tag::short_string: write_inline_string(v); return true;
       case tag::long_string: write_string(va::str(v)); return true;
       case tag::array:
       case tag::object: return false;
@@ -3914,11 +4088,11 @@ class writer {
 
   // A container being written: its elements (or members, in writing order) and the next one.
   struct frame {
-    const value* elements;  // an array's
-    const member* members;  // an object's, in insertion order
-    std::size_t sorted;     // with sort_keys: where its member order starts in sorted_
-    std::size_t count, next;
-    bool object, by_key;
+    const value* elements = nullptr;  // an array's
+    const member* members = nullptr;  // an object's, in insertion order
+    std::size_t sorted = 0;           // with sort_keys: where its member order starts in sorted_
+    std::size_t count = 0, next = 0;
+    bool object = false, by_key = false;
   };
 
   // Opens the container v: its bracket, and a frame for its elements (none when empty).
@@ -3927,27 +4101,154 @@ class writer {
       auto elements = v.as_array();
       begin_container('[');
       if (elements.empty()) return end_container(']');
-      frames_.push_back({elements.data(), nullptr, 0, elements.size(), 0, false, false});
+      push_frame(elements.data(), nullptr, elements.size());
       return;
     }
     auto members = v.items();
     begin_container('{');
     if (members.empty()) return end_container('}');
-    frame f{nullptr, members.data(), 0, members.size(), 0, true, false};
-    if (opt_.sort_keys && members.size() > 1) {
-      // Python sorts str keys by code point; UTF-8 byte order is the same order.
-      f.by_key = true;
-      f.sorted = sorted_.size();
-      for (const member& m : members) sorted_.push_back(&m);
-      std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted), sorted_.end(),
-                [](const member* a, const member* b) { return a->key() < b->key(); });
-    }
-    frames_.push_back(f);
+    frame& f = push_frame(nullptr, members.data(), members.size());
+    if (opt_.sort_keys && members.size() > 1) sort_members(f, members);
+  }
+  // A new frame, written field by field in place: a frame built on the stack and copied in
+  // is stored in small pieces and loaded back in 16-byte ones, which stalls store forwarding.
+  frame& push_frame(const value* elements, const member* members, std::size_t count) {
+    frame& f = frames_.emplace_back();
+    f.elements = elements;
+    f.members = members;
+    f.count = count;
+    f.object = members != nullptr;
+    return f;
+  }
+  // Python sorts str keys by code point; UTF-8 byte order is the same order.
+  void sort_members(frame& f, std::span<const member> members) {
+    f.by_key = true;
+    f.sorted = sorted_.size();
+    for (const member& m : members) sorted_.push_back(&m);
+    std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted), sorted_.end(),
+              [](const member* a, const member* b) { return a->key() < b->key(); });
+  }
+
+  static bool is_container(const value& v) noexcept {
+    return value_access::tag_of(v) >= tag::array;  // array and object are the last tags
+  }
+
+  // A key stored in a member: inline strings take the one-store path.
+  void write_key_string(const member& m) {
+    const value& k = value_access::key_of(m);
+    if (value_access::tag_of(k) == tag::short_string)
+      write_inline_string(k);
+    else
+      write_string(value_access::str(k));
   }
 
   // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
-  // depth limit is Python's behaviour, not a necessity).
+  // depth limit is Python's behaviour, not a necessity). The two separator layouts without
+  // indent that nearly every call uses, compact (",", ":") and Python's default (", ", ": "),
+  // get loops of their own whose separators are constants.
   void write_value(const value& root) {
+    switch (layout_) {
+      case layout::compact: return write_flat<1>(root);
+      case layout::spaced: return write_flat<2>(root);
+      case layout::general: return write_general(root);
+    }
+  }
+
+  // Opens the container v for write_flat: its bracket and a frame, or both brackets when empty.
+  template <int Sep>
+  void open_flat(const value& v) {
+    if (++depth_ > max_write_depth) [[unlikely]]
+      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON object"));
+    room(2);
+    if (value_access::tag_of(v) == tag::array) {
+      auto elements = v.as_array();
+      if (elements.empty()) {
+        std::memcpy(cur_, "[]", 2);
+        cur_ += 2;
+        --depth_;
+        return;
+      }
+      *cur_++ = '[';
+      push_frame(elements.data(), nullptr, elements.size());
+      return;
+    }
+    auto members = v.items();
+    if (members.empty()) {
+      std::memcpy(cur_, "{}", 2);
+      cur_ += 2;
+      --depth_;
+      return;
+    }
+    *cur_++ = '{';
+    frame& f = push_frame(nullptr, members.data(), members.size());
+    if (opt_.sort_keys && members.size() > 1) sort_members(f, members);
+  }
+
+  // write_value without indent, with item separator "," (Sep 1) or ", " (Sep 2) and key
+  // separator ":" or ": ".
+  template <int Sep>
+  void write_flat(const value& root) {
+    if (!write_scalar(root)) {
+      const std::size_t base = frames_.size();
+      open_flat<Sep>(root);
+      while (frames_.size() > base) {
+        frame& f = frames_.back();
+        if (f.next == f.count) {
+          if (f.by_key) sorted_.resize(f.sorted);
+          const char close = f.object ? '}' : ']';
+          frames_.pop_back();
+          --depth_;
+          put(close);
+          continue;
+        }
+        if (!f.object) {
+          // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
+          const value* v = f.elements + f.next;
+          const value* stop = f.elements + f.count;
+          for (; v != stop; ++v) {
+            if (is_container(*v)) break;
+            room(2);
+            if (v != f.elements) {
+              std::memcpy(cur_, ", ", 2);
+              cur_ += Sep;
+            }
+            write_scalar(*v);
+          }
+          f.next = static_cast<std::size_t>(v - f.elements);
+          if (v == stop) continue;
+          room(2);
+          if (v != f.elements) {
+            std::memcpy(cur_, ", ", 2);
+            cur_ += Sep;
+          }
+          ++f.next;
+          open_flat<Sep>(*v);  // may push: f is not used after this
+          continue;
+        }
+        room(2);
+        if (f.next != 0) {
+          std::memcpy(cur_, ", ", 2);  // the space is overwritten next when Sep is 1
+          cur_ += Sep;
+        }
+        const value* v;
+        if (f.object) {
+          const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
+          write_key_string(m);
+          room(2);
+          std::memcpy(cur_, ": ", 2);
+          cur_ += Sep;
+          v = &m.value();
+        } else {
+          v = &f.elements[f.next];
+        }
+        ++f.next;
+        if (!write_scalar(*v)) open_flat<Sep>(*v);  // may push: f is not used after this
+      }
+    }
+    first_ = false;  // for typed writing around it: the enclosing container has an item now
+  }
+
+  void write_general(const value& root) {
     if (write_scalar(root)) return;
     const std::size_t base = frames_.size();  // frames of an enclosing call (typed writing)
     open(root);
@@ -3980,6 +4281,7 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  enum class layout { compact, spaced, general } layout_ = layout::general;
   bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;

@@ -53,6 +53,111 @@ TEST_CASE("writer: string escaping with and without ensure_ascii") {
   CHECK(pyjson::dumps(value("\xe2\x80\xa8 \xc3\xa9")) == R"("\u2028 \u00e9")");
 }
 
+// Strings of every length up to 40 (inline, 16-byte blocks and overlapping tails) with one
+// byte that needs care at every position, against a plain byte-by-byte escaper that follows
+// Python's rules.
+TEST_CASE("writer: every string length and escape position", "[writer]") {
+  auto reference = [](const std::string& s, bool ascii) {
+    static const char* hex = "0123456789abcdef";
+    std::string out = "\"";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      switch (c) {
+        case '"': out += "\\\""; continue;
+        case '\\': out += "\\\\"; continue;
+        case '\n': out += "\\n"; continue;
+        case '\r': out += "\\r"; continue;
+        case '\t': out += "\\t"; continue;
+        case '\b': out += "\\b"; continue;
+        case '\f': out += "\\f"; continue;
+        default: break;
+      }
+      if (c < 0x20 || (ascii && c == 0x7f)) {
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else if (ascii && c == 0xc3) {  // the tests' only non-ASCII text is U+00E9
+        out += "\\u00e9";
+        ++i;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9"};
+  std::size_t checked = 0;
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string plain;
+    for (std::size_t i = 0; i < n; ++i) plain += static_cast<char>('a' + i % 26);
+    for (bool ascii : {true, false}) {
+      REQUIRE(pyjson::dumps(value(plain), {.ensure_ascii = ascii}) == reference(plain, ascii));
+      for (std::size_t at = 0; at <= n; ++at) {
+        for (const std::string& sp : specials) {
+          std::string s = plain.substr(0, at) + sp + plain.substr(at);
+          CAPTURE(n, at, sp, ascii);
+          REQUIRE(pyjson::dumps(value(s), {.ensure_ascii = ascii}) == reference(s, ascii));
+          // The same text as a key, and written compact inside containers.
+          value obj = pyjson::object({{s, value(s)}});
+          REQUIRE(pyjson::dumps(obj, {.ensure_ascii = ascii, .separators = {",", ":"}}) ==
+                  "{" + reference(s, ascii) + ":" + reference(s, ascii) + "}");
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked == 2 * 7 * (41 * 42 / 2));
+}
+
+TEST_CASE("writer: integers at every length boundary", "[writer]") {
+  auto text = [](auto n) {
+    char buf[32];
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+  };
+  std::uint64_t p = 1;
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (std::uint64_t u : {p - 1, p, p + 1, p * 2, p * 9 + (p - 1)}) {
+      if (digits == 20 && u < p) continue;  // p wrapped past 10^19
+      CHECK(pyjson::dumps(value(u)) == text(u));
+      auto i = static_cast<std::int64_t>(u);
+      if (i >= 0) CHECK(pyjson::dumps(value(-i)) == text(-i));
+    }
+    if (digits < 20) p *= 10;
+  }
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 20000; ++k) {
+    std::uint64_t u = rng() >> (rng() % 64);
+    REQUIRE(pyjson::dumps(value(u)) == text(u));
+    REQUIRE(pyjson::dumps(value(static_cast<std::int64_t>(u))) ==
+            text(static_cast<std::int64_t>(u)));
+  }
+}
+
+TEST_CASE("writer: compact and default layouts of nested and empty containers", "[writer]") {
+  const char* doc =
+      R"({"a": [], "b": {}, "c": [[], {}, [1, [2, []], {"d": {}}], "e"], "f": [{"g": [3, {}]}]})";
+  value v = pyjson::loads(doc);
+  CHECK(pyjson::dumps(v) == doc);
+  CHECK(pyjson::dumps(v, {.separators = {",", ":"}}) ==
+        R"({"a":[],"b":{},"c":[[],{},[1,[2,[]],{"d":{}}],"e"],"f":[{"g":[3,{}]}]})");
+  CHECK(pyjson::dumps(v, {.separators = {",", ":"}, .sort_keys = true}) ==
+        R"({"a":[],"b":{},"c":[[],{},[1,[2,[]],{"d":{}}],"e"],"f":[{"g":[3,{}]}]})");
+  CHECK(pyjson::dumps(pyjson::loads(R"({"b": [{"z": 1, "y": 2}], "a": 0})"),
+                      {.separators = {",", ":"}, .sort_keys = true}) ==
+        R"({"a":0,"b":[{"y":2,"z":1}]})");
+  // A value inside typed data, written by the compact loop between typed members.
+  struct holder {
+    value first;
+    int second;
+    value third;
+  };
+  holder h{pyjson::loads("[1, {}]"), 2, pyjson::loads(R"({"x": []})")};
+  CHECK(pyjson::dumps(h, {.separators = {",", ":"}}) ==
+        R"({"first":[1,{}],"second":2,"third":{"x":[]}})");
+  CHECK(pyjson::dumps(std::vector<value>{value(1), pyjson::array(), value("s")}) ==
+        R"([1, [], "s"])");
+}
+
 TEST_CASE("writer: lone surrogates and invalid UTF-8") {
   value lone = pyjson::loads(R"(["\ud800", "\udc00\ud800", "a\ud83d\ude00"])");
   CHECK(pyjson::dumps(lone) == R"(["\ud800", "\udc00\ud800", "a\ud83d\ude00"])");

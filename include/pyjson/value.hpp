@@ -529,6 +529,9 @@ struct value_access {
   static std::uint64_t u64(const value& v) noexcept { return v.load<std::uint64_t>(); }
   static double f64(const value& v) noexcept { return v.load<double>(); }
   static bool boolean(const value& v) noexcept { return v.raw_[0] != 0; }
+  // The 16 bytes of a value: a short string's bytes are its first 14, its length the 15th.
+  static const unsigned char* raw(const value& v) noexcept { return v.raw_; }
+  static const value& key_of(const member& m) noexcept { return m.key_; }
 
   static void make_big_int(value& v, std::string_view digits) {
     v.destroy();

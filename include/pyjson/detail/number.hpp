@@ -310,6 +310,67 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   return {p, parsed_number::kind::float64, 0, 0, d};
 }
 
+// 10^0 to 10^19, every power of ten below 2^64.
+inline constexpr std::uint64_t pow10_u64[] = {1u,
+                                              10u,
+                                              100u,
+                                              1000u,
+                                              10000u,
+                                              100000u,
+                                              1000000u,
+                                              10000000u,
+                                              100000000u,
+                                              1000000000u,
+                                              10000000000u,
+                                              100000000000u,
+                                              1000000000000u,
+                                              10000000000000u,
+                                              100000000000000u,
+                                              1000000000000000u,
+                                              10000000000000000u,
+                                              100000000000000000u,
+                                              1000000000000000000u,
+                                              10000000000000000000u};
+
+// "00" to "99": integers and floats are written two digits at a time.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from the bit
+/// length (as in format_float), then pairs of digits are written from the end: half the
+/// divisions of one digit at a time, and no length loop as in std::to_chars.
+inline char* format_uint(char* out, std::uint64_t n) noexcept {
+  if (n < 10) {
+    *out = static_cast<char>('0' + n);
+    return out + 1;
+  }
+  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
+  int len = t + (n >= pow10_u64[t]);
+  char* p = out + len;
+  while (n >= 100) {
+    p -= 2;
+    std::memcpy(p, digit_pairs + 2 * (n % 100), 2);
+    n /= 100;
+  }
+  if (n >= 10) {
+    std::memcpy(p - 2, digit_pairs + 2 * n, 2);
+  } else {
+    p[-1] = static_cast<char>('0' + n);
+  }
+  return out + len;
+}
+/// Writes n in decimal (with a '-' when negative) and returns the end; out needs 20 bytes.
+inline char* format_int(char* out, std::int64_t n) noexcept {
+  std::uint64_t u = static_cast<std::uint64_t>(n);
+  if (n < 0) {
+    *out++ = '-';
+    u = 0 - u;
+  }
+  return format_uint(out, u);
+}
+
 /// Bytes format_float may write: at most 25 are text, the rest lets it copy digits in whole
 /// 8-byte words.
 inline constexpr std::size_t float_buffer_size = 48;
@@ -326,7 +387,8 @@ inline void copy_digits(char* out, const char* digits, int n) noexcept {
 // positional for decimal exponents -4..15 ("0.0001", "1000000000000000.0"), scientific
 // outside it ("1e-05", "1e+16") with at least two exponent digits. digits must have 24
 // readable bytes, out float_buffer_size writable ones.
-inline char* layout_float(char* out, const char* digits, int n, int e) noexcept {
+[[gnu::always_inline]] inline char* layout_float(char* out, const char* digits, int n,
+                                                 int e) noexcept {
   int x = n - 1 + e;  // the exponent in scientific notation
   if (x >= 16 || x < -4) {
     *out++ = digits[0];
@@ -441,6 +503,91 @@ inline void shortest_decimal(std::uint64_t c, int q, std::uint64_t& f, int& e) n
   f = cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t1;
 }
 
+// The shortest decimal for c * 2^q as shortest_decimal gives it, by J. Jeon's Dragonbox
+// algorithm ("Dragonbox: A New Floating-Point Binary-to-Decimal Conversion Algorithm", 2020),
+// which needs one 64x128-bit product where Schubfach needs three. It scales the interval so
+// that its width deltai (10^kappa <= deltai < 10^(kappa+1), kappa = 2) is an integer, then
+// takes the multiple of 10^(kappa+1) below its right end z when that lies inside; otherwise
+// the integer closest to the centre, found from the distance of z to it, with the exact
+// parity of a product deciding the cases the truncated one cannot. Returns false where it does
+// not apply (the caller falls back to shortest_decimal): c a power of two, whose interval is
+// lopsided, or 10^k beyond the power table.
+inline bool shortest_decimal_dragonbox(std::uint64_t c, int q, std::uint64_t& f, int& e) noexcept {
+  constexpr int kappa = 2;
+  if (c == std::uint64_t(1) << 52) return false;
+  const int minus_k = floor_log10_pow2(q) - kappa;
+  const int k = -minus_k;
+  if (k > pow5_max_exponent) return false;
+  // 10^k with its top bit at bit 127, rounded up (the table truncates; 5^k is exact in 128
+  // bits for 0 <= k <= 55).
+  const std::uint64_t* t = pow5_128[k - pow5_min_exponent];
+  std::uint64_t hi = t[0], lo = t[1];
+  if (k < 0 || k > 55) {
+    ++lo;
+    hi += lo == 0;
+  }
+  const int beta = q + floor_log2_pow10(k);  // 1..10: (2c+1) << beta fits 64 bits
+  const bool closed = (c & 1) == 0;          // round to even: the ends belong to even c
+  const std::uint64_t two_c = c << 1;
+  const auto deltai = static_cast<std::uint32_t>(hi >> (63 - beta));
+  // z = the right end (2c+1) * 2^(q-1) * 10^k: the top 64 bits of a 192-bit product, and
+  // whether the 64 below them are zero (then z is taken as an integer).
+  const std::uint64_t u = (two_c | 1) << beta;
+  const uint128 zr = uint128(u) * hi + static_cast<std::uint64_t>((uint128(u) * lo) >> 64);
+  const auto z = static_cast<std::uint64_t>(zr >> 64);
+  const bool z_integer = static_cast<std::uint64_t>(zr) == 0;
+  // Parity of the integer part of x * 2^(q-1) * 10^k, and whether it has no fraction: from the
+  // low 128 bits of x * 10^k's product.
+  auto parity = [hi, lo, beta](std::uint64_t x, bool& integer) {
+    const uint128 xl = uint128(x) * lo;
+    const std::uint64_t h = x * hi + static_cast<std::uint64_t>(xl >> 64);
+    const auto l = static_cast<std::uint64_t>(xl);
+    integer = ((h << beta) | (l >> (64 - beta))) == 0;
+    return ((h >> (64 - beta)) & 1) != 0;
+  };
+  std::uint64_t sig = z / 1000;
+  auto r = static_cast<std::uint32_t>(z - 1000 * sig);
+  bool found;
+  if (r < deltai) {
+    found = true;
+    if (r == 0 && z_integer && !closed) {  // z itself is outside: the multiple below it
+      --sig;
+      r = 1000;
+      found = false;
+    }
+  } else if (r > deltai) {
+    found = false;
+  } else {  // r == deltai: is the left end inside? compare its fraction
+    bool x_integer;
+    const bool x_parity = parity(two_c - 1, x_integer);
+    found = x_parity || (x_integer && closed);
+  }
+  if (found) {
+    f = sig;
+    e = minus_k + kappa + 1;
+    return true;
+  }
+  // No multiple of 10^(kappa+1) inside: the closest integer to the centre y, from the distance
+  // of z to it, corrected by y's exact parity when the division leaves a doubt.
+  sig *= 10;
+  e = minus_k + kappa;
+  std::uint32_t dist = r - deltai / 2 + 50;
+  const bool approx_y_parity = ((dist ^ 50) & 1) != 0;
+  const bool divisible = dist % 100 == 0;
+  dist /= 100;
+  sig += dist;
+  if (divisible) {
+    bool y_integer;
+    const bool y_parity = parity(two_c, y_integer);
+    if (y_parity != approx_y_parity)
+      --sig;
+    else if (y_integer && (sig & 1) != 0)  // a tie: to even
+      --sig;
+  }
+  f = sig;
+  return true;
+}
+
 /// Writes d as Python's repr(float) does: the shortest digits that read back as d (the
 /// closest such, ties to even), positional for decimal exponents -4..15 ("0.0001",
 /// "1000000000000000.0"), scientific outside it ("1e-05", "1e+16") with at least two exponent
@@ -477,7 +624,7 @@ inline char* format_float(char* buf, double d) noexcept {
     f = c >> -q;  // an integer below 2^53: its digits are exact
     e = 0;
   } else {
-    shortest_decimal(c, q, f, e);
+    if (!shortest_decimal_dragonbox(c, q, f, e)) shortest_decimal(c, q, f, e);
   }
   while (f % 10 == 0) {  // Python shows no trailing zeros in the digits
     f /= 10;
@@ -487,48 +634,26 @@ inline char* format_float(char* buf, double d) noexcept {
   // from a fixed-point fraction: y = x * 2^57 / 10^6 (rounded up, which is exact enough for
   // x < 10^8) holds the first two digits above bit 57; multiplying what is below by 100
   // brings up the next two. One multiplication per pair, and no division.
-  static constexpr char pairs[201] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
   auto put8 = [](char* p, std::uint32_t x) {  // x < 10^8 as exactly eight digits
     constexpr std::uint64_t mask = (std::uint64_t(1) << 57) - 1;
     std::uint64_t y = x * std::uint64_t(144115188076);  // ceil(2^57 / 10^6)
-    std::memcpy(p, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 2, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 2, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 4, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 4, digit_pairs + 2 * (y >> 57), 2);
     y = (y & mask) * 100;
-    std::memcpy(p + 6, pairs + 2 * (y >> 57), 2);
+    std::memcpy(p + 6, digit_pairs + 2 * (y >> 57), 2);
   };
   char buf_digits[48];  // the digits end at 24; the rest is slack for copy_digits
   std::uint64_t high = f / 100000000;
   buf_digits[7] = static_cast<char>('0' + high / 100000000);  // f < 10^17
   put8(buf_digits + 8, static_cast<std::uint32_t>(high % 100000000));
   put8(buf_digits + 16, static_cast<std::uint32_t>(f - high * 100000000));
-  static constexpr std::uint64_t pow10[] = {1u,
-                                            10u,
-                                            100u,
-                                            1000u,
-                                            10000u,
-                                            100000u,
-                                            1000000u,
-                                            10000000u,
-                                            100000000u,
-                                            1000000000u,
-                                            10000000000u,
-                                            100000000000u,
-                                            1000000000000u,
-                                            10000000000000u,
-                                            100000000000000u,
-                                            1000000000000000u,
-                                            10000000000000000u,
-                                            100000000000000000u};
   // Decimal length of f from its bit length: floor(bits * log10(2)), plus one if f reaches
   // the next power of ten.
   int t = ((64 - __builtin_clzll(f)) * 1233) >> 12;
-  int n = t + (f >= pow10[t]);
+  int n = t + (f >= pow10_u64[t]);
   const char* digits = buf_digits + 24 - n;
   return layout_float(out, digits, n, e);
 }

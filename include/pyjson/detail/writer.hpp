@@ -10,8 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -58,6 +60,8 @@ class writer {
       item_sep_ = opt.indent ? "," : ", ";
       key_sep_ = ": ";
     }
+    if (!opt.indent && item_sep_ == "," && key_sep_ == ":") layout_ = layout::compact;
+    if (!opt.indent && item_sep_ == ", " && key_sep_ == ": ") layout_ = layout::spaced;
     std::size_t used = out_.size();
     out_.resize(used + 256);
     cur_ = out_.data() + used;
@@ -82,7 +86,10 @@ class writer {
   template <class Int>
   void write_int(Int n) {
     room(24);
-    cur_ = std::to_chars(cur_, cur_ + 24, n).ptr;
+    if constexpr (std::is_signed_v<Int>)
+      cur_ = format_int(cur_, static_cast<std::int64_t>(n));
+    else
+      cur_ = format_uint(cur_, static_cast<std::uint64_t>(n));
   }
   void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
@@ -101,7 +108,8 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* p = begin;
     const auto* end = p + s.size();
     const bool ascii = opt_.ensure_ascii;
     // Invariant of the loop: there is room for the rest of the input copied as is, plus the
@@ -109,7 +117,7 @@ class writer {
     room(s.size() + 2);
     *cur_++ = '"';
     for (;;) {
-      p = copy_plain(p, end, ascii);
+      p = copy_plain(begin, p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
         room(static_cast<std::size_t>(end - p) + 8);
@@ -206,26 +214,30 @@ class writer {
   // DEL with ensure_ascii, which Python escapes) and returns the first that does, or end. The
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
-  const unsigned char* copy_plain(const unsigned char* p, const unsigned char* end, bool ascii) {
+  const unsigned char* copy_plain(const unsigned char* begin, const unsigned char* p,
+                                  const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
-    const __m128i del = ascii ? _mm_set1_epi8(0x7F) : _mm_set1_epi8('"');
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
-      __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
-      special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
-      if (mask != 0) {
+      if (unsigned mask = special_bytes(v, ascii)) {
         unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
         cur_ += k;
         return p + k;
       }
       p += 16;
       cur_ += 16;
+    }
+    if (p < end && end - begin >= 16) {
+      // The tail of a string of 16 bytes or more: look at the last sixteen (some of them seen
+      // already, so their bits are shifted out), then copy the run.
+      std::size_t seen = static_cast<std::size_t>(16 - (end - p));
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
+      unsigned mask = special_bytes(v, ascii) >> seen | 1u << (16 - seen);
+      std::size_t k = static_cast<std::size_t>(__builtin_ctz(mask));
+      copy_short(cur_, p, k);
+      cur_ += k;
+      return p + k;
     }
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
@@ -234,6 +246,40 @@ class writer {
     copy_short(cur_, run, static_cast<std::size_t>(p - run));
     cur_ += p - run;
     return p;
+  }
+
+#if defined(__SSE2__)
+  // One bit per byte of v that copy_plain must not copy as is.
+  static unsigned special_bytes(__m128i v, bool ascii) noexcept {
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
+    const __m128i del = ascii ? _mm_set1_epi8(0x7F) : quote;
+    __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+    return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+  }
+#endif
+
+  // A string held inside a value (at most 14 bytes, see value::set_string): its 16 bytes are
+  // all readable, so when none of the string's bytes needs care it is looked at and copied
+  // with one load and one store.
+  void write_inline_string(const value& v) {
+    const unsigned char* raw = value_access::raw(v);
+    const std::size_t n = raw[14];
+#if defined(__SSE2__)
+    room(18);
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw));
+    if ((special_bytes(bytes, opt_.ensure_ascii) & ((1u << n) - 1)) == 0) {
+      *cur_ = '"';
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_ + 1), bytes);
+      cur_[n + 1] = '"';
+      cur_ += n + 2;
+      return;
+    }
+#endif
+    write_string({reinterpret_cast<const char*>(raw), n});
   }
 
   // The length of the UTF-8 sequence at p (a lead byte), or a value_error naming the bad
@@ -360,7 +406,7 @@ class writer {
       case tag::uint64: write_int(va::u64(v)); return true;
       case tag::big_int: put(va::str(v)); return true;
       case tag::float64: write_float(va::f64(v)); return true;
-      case tag::short_string:
+      case tag::short_string: write_inline_string(v); return true;
       case tag::long_string: write_string(va::str(v)); return true;
       case tag::array:
       case tag::object: return false;
@@ -370,11 +416,11 @@ class writer {
 
   // A container being written: its elements (or members, in writing order) and the next one.
   struct frame {
-    const value* elements;  // an array's
-    const member* members;  // an object's, in insertion order
-    std::size_t sorted;     // with sort_keys: where its member order starts in sorted_
-    std::size_t count, next;
-    bool object, by_key;
+    const value* elements = nullptr;  // an array's
+    const member* members = nullptr;  // an object's, in insertion order
+    std::size_t sorted = 0;           // with sort_keys: where its member order starts in sorted_
+    std::size_t count = 0, next = 0;
+    bool object = false, by_key = false;
   };
 
   // Opens the container v: its bracket, and a frame for its elements (none when empty).
@@ -383,27 +429,154 @@ class writer {
       auto elements = v.as_array();
       begin_container('[');
       if (elements.empty()) return end_container(']');
-      frames_.push_back({elements.data(), nullptr, 0, elements.size(), 0, false, false});
+      push_frame(elements.data(), nullptr, elements.size());
       return;
     }
     auto members = v.items();
     begin_container('{');
     if (members.empty()) return end_container('}');
-    frame f{nullptr, members.data(), 0, members.size(), 0, true, false};
-    if (opt_.sort_keys && members.size() > 1) {
-      // Python sorts str keys by code point; UTF-8 byte order is the same order.
-      f.by_key = true;
-      f.sorted = sorted_.size();
-      for (const member& m : members) sorted_.push_back(&m);
-      std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted), sorted_.end(),
-                [](const member* a, const member* b) { return a->key() < b->key(); });
-    }
-    frames_.push_back(f);
+    frame& f = push_frame(nullptr, members.data(), members.size());
+    if (opt_.sort_keys && members.size() > 1) sort_members(f, members);
+  }
+  // A new frame, written field by field in place: a frame built on the stack and copied in
+  // is stored in small pieces and loaded back in 16-byte ones, which stalls store forwarding.
+  frame& push_frame(const value* elements, const member* members, std::size_t count) {
+    frame& f = frames_.emplace_back();
+    f.elements = elements;
+    f.members = members;
+    f.count = count;
+    f.object = members != nullptr;
+    return f;
+  }
+  // Python sorts str keys by code point; UTF-8 byte order is the same order.
+  void sort_members(frame& f, std::span<const member> members) {
+    f.by_key = true;
+    f.sorted = sorted_.size();
+    for (const member& m : members) sorted_.push_back(&m);
+    std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted), sorted_.end(),
+              [](const member* a, const member* b) { return a->key() < b->key(); });
+  }
+
+  static bool is_container(const value& v) noexcept {
+    return value_access::tag_of(v) >= tag::array;  // array and object are the last tags
+  }
+
+  // A key stored in a member: inline strings take the one-store path.
+  void write_key_string(const member& m) {
+    const value& k = value_access::key_of(m);
+    if (value_access::tag_of(k) == tag::short_string)
+      write_inline_string(k);
+    else
+      write_string(value_access::str(k));
   }
 
   // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
-  // depth limit is Python's behaviour, not a necessity).
+  // depth limit is Python's behaviour, not a necessity). The two separator layouts without
+  // indent that nearly every call uses, compact (",", ":") and Python's default (", ", ": "),
+  // get loops of their own whose separators are constants.
   void write_value(const value& root) {
+    switch (layout_) {
+      case layout::compact: return write_flat<1>(root);
+      case layout::spaced: return write_flat<2>(root);
+      case layout::general: return write_general(root);
+    }
+  }
+
+  // Opens the container v for write_flat: its bracket and a frame, or both brackets when empty.
+  template <int Sep>
+  void open_flat(const value& v) {
+    if (++depth_ > max_write_depth) [[unlikely]]
+      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON object"));
+    room(2);
+    if (value_access::tag_of(v) == tag::array) {
+      auto elements = v.as_array();
+      if (elements.empty()) {
+        std::memcpy(cur_, "[]", 2);
+        cur_ += 2;
+        --depth_;
+        return;
+      }
+      *cur_++ = '[';
+      push_frame(elements.data(), nullptr, elements.size());
+      return;
+    }
+    auto members = v.items();
+    if (members.empty()) {
+      std::memcpy(cur_, "{}", 2);
+      cur_ += 2;
+      --depth_;
+      return;
+    }
+    *cur_++ = '{';
+    frame& f = push_frame(nullptr, members.data(), members.size());
+    if (opt_.sort_keys && members.size() > 1) sort_members(f, members);
+  }
+
+  // write_value without indent, with item separator "," (Sep 1) or ", " (Sep 2) and key
+  // separator ":" or ": ".
+  template <int Sep>
+  void write_flat(const value& root) {
+    if (!write_scalar(root)) {
+      const std::size_t base = frames_.size();
+      open_flat<Sep>(root);
+      while (frames_.size() > base) {
+        frame& f = frames_.back();
+        if (f.next == f.count) {
+          if (f.by_key) sorted_.resize(f.sorted);
+          const char close = f.object ? '}' : ']';
+          frames_.pop_back();
+          --depth_;
+          put(close);
+          continue;
+        }
+        if (!f.object) {
+          // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
+          const value* v = f.elements + f.next;
+          const value* stop = f.elements + f.count;
+          for (; v != stop; ++v) {
+            if (is_container(*v)) break;
+            room(2);
+            if (v != f.elements) {
+              std::memcpy(cur_, ", ", 2);
+              cur_ += Sep;
+            }
+            write_scalar(*v);
+          }
+          f.next = static_cast<std::size_t>(v - f.elements);
+          if (v == stop) continue;
+          room(2);
+          if (v != f.elements) {
+            std::memcpy(cur_, ", ", 2);
+            cur_ += Sep;
+          }
+          ++f.next;
+          open_flat<Sep>(*v);  // may push: f is not used after this
+          continue;
+        }
+        room(2);
+        if (f.next != 0) {
+          std::memcpy(cur_, ", ", 2);  // the space is overwritten next when Sep is 1
+          cur_ += Sep;
+        }
+        const value* v;
+        if (f.object) {
+          const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
+          write_key_string(m);
+          room(2);
+          std::memcpy(cur_, ": ", 2);
+          cur_ += Sep;
+          v = &m.value();
+        } else {
+          v = &f.elements[f.next];
+        }
+        ++f.next;
+        if (!write_scalar(*v)) open_flat<Sep>(*v);  // may push: f is not used after this
+      }
+    }
+    first_ = false;  // for typed writing around it: the enclosing container has an item now
+  }
+
+  void write_general(const value& root) {
     if (write_scalar(root)) return;
     const std::size_t base = frames_.size();  // frames of an enclosing call (typed writing)
     open(root);
@@ -436,6 +609,7 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
+  enum class layout { compact, spaced, general } layout_ = layout::general;
   bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;
