@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <pyjson.hpp>
 #include <random>
 #include <sstream>
@@ -101,6 +102,10 @@ TEST_CASE("writer: every string length and escape position", "[writer]") {
           value obj = pyjson::object({{s, value(s)}});
           REQUIRE(pyjson::dumps(obj, {.ensure_ascii = ascii, .separators = {",", ":"}}) ==
                   "{" + reference(s, ascii) + ":" + reference(s, ascii) + "}");
+          // Typed writing: a std::string, and a map key.
+          REQUIRE(pyjson::dumps(s, {.ensure_ascii = ascii}) == reference(s, ascii));
+          REQUIRE(pyjson::dumps(std::map<std::string, int>{{s, 1}}, {.ensure_ascii = ascii}) ==
+                  "{" + reference(s, ascii) + ": 1}");
           ++checked;
         }
       }

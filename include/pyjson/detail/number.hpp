@@ -349,6 +349,15 @@ inline char* format_uint(char* out, std::uint64_t n) noexcept {
   int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
   int len = t + (n >= pow10_u64[t]);
   char* p = out + len;
+  if (n <= 0xFFFFFFFF) {  // most integers: 32-bit divisions are cheaper
+    auto m = static_cast<std::uint32_t>(n);
+    while (m >= 100) {
+      p -= 2;
+      std::memcpy(p, digit_pairs + 2 * (m % 100), 2);
+      m /= 100;
+    }
+    n = m;
+  }
   while (n >= 100) {
     p -= 2;
     std::memcpy(p, digit_pairs + 2 * (n % 100), 2);

@@ -108,6 +108,15 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
+#if defined(__SSE2__)
+    if (s.size() < 16 && write_short_plain(s)) return;
+#endif
+    write_string_escaped(s);
+  }
+
+ private:
+  // write_string for text that may need escapes (or is long).
+  [[gnu::noinline]] void write_string_escaped(std::string_view s) {
     const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* p = begin;
     const auto* end = p + s.size();
@@ -156,6 +165,7 @@ class writer {
     *cur_++ = '"';
   }
 
+ public:
   // Containers, as Python's _iterencode_list/_iterencode_dict lay them out. The newline after
   // the opening bracket waits for the first item, so an empty container comes out as [] or {}.
   // item() goes before every element, key() before every member.
@@ -166,7 +176,39 @@ class writer {
     put(open);
     first_ = true;
   }
-  void item() {
+  [[gnu::always_inline]] void item() {
+    if (layout_ != layout::general) [[likely]] {  // no indent, and "," or ", "
+      room(2);
+      if (!first_) {
+        std::memcpy(cur_, ", ", 2);
+        cur_ += item_sep_.size();
+      }
+      first_ = false;
+      return;
+    }
+    item_general();
+  }
+  [[gnu::always_inline]] void key(std::string_view k) {
+    item();
+    write_string(k);
+    if (layout_ != layout::general) [[likely]] {  // ":" or ": "
+      room(2);
+      std::memcpy(cur_, ": ", 2);
+      cur_ += key_sep_.size();
+      return;
+    }
+    put_separator(key_sep_);
+  }
+  void end_container(char close) {
+    --depth_;
+    if (layout_ == layout::general && !first_ && opt_.indent) newline();
+    put(close);
+    first_ = false;  // a container is an item of its parent, which has items now
+  }
+  const dump_options& options() const noexcept { return opt_; }
+
+ private:
+  [[gnu::noinline]] void item_general() {
     if (first_) {
       first_ = false;
     } else {
@@ -174,20 +216,7 @@ class writer {
     }
     if (opt_.indent) newline();
   }
-  void key(std::string_view k) {
-    item();
-    write_string(k);
-    put_separator(key_sep_);
-  }
-  void end_container(char close) {
-    --depth_;
-    if (!first_ && opt_.indent) newline();
-    put(close);
-    first_ = false;  // a container is an item of its parent, which has items now
-  }
-  const dump_options& options() const noexcept { return opt_; }
 
- private:
   // Room for n more bytes at cur_.
   void room(std::size_t n) {
     if (static_cast<std::size_t>(lim_ - cur_) < n) [[unlikely]]
@@ -259,6 +288,44 @@ class writer {
     special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
     special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
     return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+  }
+#endif
+
+#if defined(__SSE2__)
+  // A string of fewer than 16 bytes (most keys) that needs no escape, written at once: its
+  // bytes are gathered into one vector by overlapping loads that stay inside the string (a
+  // byte seen twice changes nothing), checked, and copied. False, having written nothing,
+  // when some byte needs care.
+  bool write_short_plain(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::uint64_t a, b;
+    if (n >= 8) {
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4) {
+      std::uint32_t x, y;
+      std::memcpy(&x, p, 4);
+      std::memcpy(&y, p + n - 4, 4);
+      a = x | std::uint64_t(x) << 32;
+      b = y | std::uint64_t(y) << 32;
+    } else if (n > 0) {
+      a = p[0] | std::uint64_t(p[n / 2]) << 8 | std::uint64_t(p[n - 1]) << 16;
+      a |= a << 24;
+      a |= a << 48;
+      b = a;
+    } else {
+      put("\"\"");
+      return true;
+    }
+    __m128i v = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
+    if (special_bytes(v, opt_.ensure_ascii) != 0) return false;
+    room(n + 2);
+    *cur_ = '"';
+    copy_short(cur_ + 1, p, n);
+    cur_[n + 1] = '"';
+    cur_ += n + 2;
+    return true;
   }
 #endif
 
