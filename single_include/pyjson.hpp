@@ -2638,16 +2638,22 @@ inline constexpr char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from the bit
-/// length (as in format_float), then pairs of digits are written from the end: half the
+// The number of decimal digits of n > 0, from its bit length: floor(bits * log10(2)), plus one
+// when n reaches the next power of ten.
+inline int decimal_length(std::uint64_t n) noexcept {
+  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
+  return t + (n >= pow10_u64[t]);
+}
+
+/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from
+/// decimal_length, then pairs of digits are written from the end: half the
 /// divisions of one digit at a time, and no length loop as in std::to_chars.
 inline char* format_uint(char* out, std::uint64_t n) noexcept {
   if (n < 10) {
     *out = static_cast<char>('0' + n);
     return out + 1;
   }
-  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
-  int len = t + (n >= pow10_u64[t]);
+  const int len = decimal_length(n);
   char* p = out + len;
   if (n <= 0xFFFFFFFF) {  // most integers: 32-bit divisions are cheaper
     auto m = static_cast<std::uint32_t>(n);
@@ -2959,10 +2965,7 @@ inline char* format_float(char* buf, double d) noexcept {
   buf_digits[7] = static_cast<char>('0' + high / 100000000);  // f < 10^17
   put8(buf_digits + 8, static_cast<std::uint32_t>(high % 100000000));
   put8(buf_digits + 16, static_cast<std::uint32_t>(f - high * 100000000));
-  // Decimal length of f from its bit length: floor(bits * log10(2)), plus one if f reaches
-  // the next power of ten.
-  int t = ((64 - __builtin_clzll(f)) * 1233) >> 12;
-  int n = t + (f >= pow10_u64[t]);
+  int n = decimal_length(f);
   const char* digits = buf_digits + 24 - n;
   return layout_float(out, digits, n, e);
 }
@@ -3741,8 +3744,11 @@ class writer {
       item_sep_ = opt.indent ? "," : ", ";
       key_sep_ = ": ";
     }
-    if (!opt.indent && item_sep_ == "," && key_sep_ == ":") layout_ = layout::compact;
-    if (!opt.indent && item_sep_ == ", " && key_sep_ == ": ") layout_ = layout::spaced;
+    // The two layouts nearly every call uses, compact (",", ":") and Python's default
+    // (", ", ": ") without indent, have constant separators: item() and key_separator() write
+    // them with one 2-byte store, the second byte kept only for ", " and ": ".
+    flat_ = !opt.indent &&
+            ((item_sep_ == "," && key_sep_ == ":") || (item_sep_ == ", " && key_sep_ == ": "));
     std::size_t used = out_.size();
     out_.resize(used + 256);
     cur_ = out_.data() + used;
@@ -3858,7 +3864,7 @@ class writer {
     first_ = true;
   }
   [[gnu::always_inline]] void item() {
-    if (layout_ != layout::general) [[likely]] {  // no indent, and "," or ", "
+    if (flat_) [[likely]] {  // no indent, and "," or ", "
       room(2);
       if (!first_) {
         std::memcpy(cur_, ", ", 2);
@@ -3872,7 +3878,19 @@ class writer {
   [[gnu::always_inline]] void key(std::string_view k) {
     item();
     write_string(k);
-    if (layout_ != layout::general) [[likely]] {  // ":" or ": "
+    key_separator();
+  }
+  void end_container(char close) {
+    --depth_;
+    if (!flat_ && !first_ && opt_.indent) newline();
+    put(close);
+    first_ = false;  // a container is an item of its parent, which has items now
+  }
+  const dump_options& options() const noexcept { return opt_; }
+
+ private:
+  [[gnu::always_inline]] void key_separator() {
+    if (flat_) [[likely]] {  // ":" or ": "
       room(2);
       std::memcpy(cur_, ": ", 2);
       cur_ += key_sep_.size();
@@ -3880,15 +3898,6 @@ class writer {
     }
     put_separator(key_sep_);
   }
-  void end_container(char close) {
-    --depth_;
-    if (layout_ == layout::general && !first_ && opt_.indent) newline();
-    put(close);
-    first_ = false;  // a container is an item of its parent, which has items now
-  }
-  const dump_options& options() const noexcept { return opt_; }
-
- private:
   [[gnu::noinline]] void item_general() {
     if (first_) {
       first_ = false;
@@ -4219,112 +4228,8 @@ class writer {
   }
 
   // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
-  // depth limit is Python's behaviour, not a necessity). The two separator layouts without
-  // indent that nearly every call uses, compact (",", ":") and Python's default (", ", ": "),
-  // get loops of their own whose separators are constants.
+  // depth limit is Python's behaviour, not a necessity).
   void write_value(const value& root) {
-    switch (layout_) {
-      case layout::compact: return write_flat<1>(root);
-      case layout::spaced: return write_flat<2>(root);
-      case layout::general: return write_general(root);
-    }
-  }
-
-  // Opens the container v for write_flat: its bracket and a frame, or both brackets when empty.
-  template <int Sep>
-  void open_flat(const value& v) {
-    if (++depth_ > max_write_depth) [[unlikely]]
-      detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON object"));
-    room(2);
-    if (value_access::tag_of(v) == tag::array) {
-      auto elements = v.as_array();
-      if (elements.empty()) {
-        std::memcpy(cur_, "[]", 2);
-        cur_ += 2;
-        --depth_;
-        return;
-      }
-      *cur_++ = '[';
-      push_frame(elements.data(), nullptr, elements.size());
-      return;
-    }
-    auto members = v.items();
-    if (members.empty()) {
-      std::memcpy(cur_, "{}", 2);
-      cur_ += 2;
-      --depth_;
-      return;
-    }
-    *cur_++ = '{';
-    frame& f = push_frame(nullptr, members.data(), members.size());
-    if (opt_.sort_keys && members.size() > 1) sort_members(f, members);
-  }
-
-  // write_value without indent, with item separator "," (Sep 1) or ", " (Sep 2) and key
-  // separator ":" or ": ".
-  template <int Sep>
-  void write_flat(const value& root) {
-    if (!write_scalar(root)) {
-      const std::size_t base = frames_.size();
-      open_flat<Sep>(root);
-      while (frames_.size() > base) {
-        frame& f = frames_.back();
-        if (f.next == f.count) {
-          if (f.by_key) sorted_.resize(f.sorted);
-          const char close = f.object ? '}' : ']';
-          frames_.pop_back();
-          --depth_;
-          put(close);
-          continue;
-        }
-        if (!f.object) {
-          // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
-          const value* v = f.elements + f.next;
-          const value* stop = f.elements + f.count;
-          for (; v != stop; ++v) {
-            if (is_container(*v)) break;
-            room(2);
-            if (v != f.elements) {
-              std::memcpy(cur_, ", ", 2);
-              cur_ += Sep;
-            }
-            write_scalar(*v);
-          }
-          f.next = static_cast<std::size_t>(v - f.elements);
-          if (v == stop) continue;
-          room(2);
-          if (v != f.elements) {
-            std::memcpy(cur_, ", ", 2);
-            cur_ += Sep;
-          }
-          ++f.next;
-          open_flat<Sep>(*v);  // may push: f is not used after this
-          continue;
-        }
-        room(2);
-        if (f.next != 0) {
-          std::memcpy(cur_, ", ", 2);  // the space is overwritten next when Sep is 1
-          cur_ += Sep;
-        }
-        const value* v;
-        if (f.object) {
-          const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
-          write_key_string(m);
-          room(2);
-          std::memcpy(cur_, ": ", 2);
-          cur_ += Sep;
-          v = &m.value();
-        } else {
-          v = &f.elements[f.next];
-        }
-        ++f.next;
-        if (!write_scalar(*v)) open_flat<Sep>(*v);  // may push: f is not used after this
-      }
-    }
-    first_ = false;  // for typed writing around it: the enclosing container has an item now
-  }
-
-  void write_general(const value& root) {
     if (write_scalar(root)) return;
     const std::size_t base = frames_.size();  // frames of an enclosing call (typed writing)
     open(root);
@@ -4341,11 +4246,22 @@ class writer {
       if (f.object) {
         const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
         ++f.next;
-        key(m.key());
+        item();
+        write_key_string(m);
+        key_separator();
         v = &m.value();
       } else {
+        // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
+        v = f.elements + f.next;
+        const value* stop = f.elements + f.count;
+        for (; v != stop && !is_container(*v); ++v) {
+          item();
+          write_scalar(*v);
+        }
+        f.next = static_cast<std::size_t>(v - f.elements);
+        if (v == stop) continue;
         item();
-        v = &f.elements[f.next++];
+        ++f.next;
       }
       if (!write_scalar(*v)) open(*v);  // may push: f is not used after this
     }
@@ -4357,7 +4273,7 @@ class writer {
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
-  enum class layout { compact, spaced, general } layout_ = layout::general;
+  bool flat_ = false;  // no indent, separators "," ":" or ", " ": "
   bool first_ = false;
   bool nan_error_with_value_;
   std::string deferred_error_;

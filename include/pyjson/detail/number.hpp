@@ -338,16 +338,22 @@ inline constexpr char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from the bit
-/// length (as in format_float), then pairs of digits are written from the end: half the
+// The number of decimal digits of n > 0, from its bit length: floor(bits * log10(2)), plus one
+// when n reaches the next power of ten.
+inline int decimal_length(std::uint64_t n) noexcept {
+  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
+  return t + (n >= pow10_u64[t]);
+}
+
+/// Writes n in decimal and returns the end; out needs 20 bytes. The length comes from
+/// decimal_length, then pairs of digits are written from the end: half the
 /// divisions of one digit at a time, and no length loop as in std::to_chars.
 inline char* format_uint(char* out, std::uint64_t n) noexcept {
   if (n < 10) {
     *out = static_cast<char>('0' + n);
     return out + 1;
   }
-  int t = ((64 - __builtin_clzll(n)) * 1233) >> 12;
-  int len = t + (n >= pow10_u64[t]);
+  const int len = decimal_length(n);
   char* p = out + len;
   if (n <= 0xFFFFFFFF) {  // most integers: 32-bit divisions are cheaper
     auto m = static_cast<std::uint32_t>(n);
@@ -659,10 +665,7 @@ inline char* format_float(char* buf, double d) noexcept {
   buf_digits[7] = static_cast<char>('0' + high / 100000000);  // f < 10^17
   put8(buf_digits + 8, static_cast<std::uint32_t>(high % 100000000));
   put8(buf_digits + 16, static_cast<std::uint32_t>(f - high * 100000000));
-  // Decimal length of f from its bit length: floor(bits * log10(2)), plus one if f reaches
-  // the next power of ten.
-  int t = ((64 - __builtin_clzll(f)) * 1233) >> 12;
-  int n = t + (f >= pow10_u64[t]);
+  int n = decimal_length(f);
   const char* digits = buf_digits + 24 - n;
   return layout_float(out, digits, n, e);
 }
