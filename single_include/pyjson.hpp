@@ -1367,63 +1367,61 @@ inline int compare_numbers(const value& a, const value& b) {
 
 }  // namespace detail
 
-// Python's ==, without recursion: pairs still to compare wait on an explicit stack, so that
-// deep nesting cannot overflow the call stack.
+namespace detail {
+// x == y for everything but two containers of the same kind: 0 unequal, 1 equal, 2 both are
+// arrays or both objects, to be compared element by element.
+inline int shallow_equal(const value& x, const value& y) {
+  if (x.is_number() && y.is_number()) return compare_numbers(x, y) == 0;
+  if (x.kind() != y.kind()) return 0;
+  switch (x.kind()) {
+    case kind::null: return 1;
+    case kind::boolean: return value_access::boolean(x) == value_access::boolean(y);
+    case kind::string: return value_access::str(x) == value_access::str(y);
+    case kind::array:
+    case kind::object: return x.size() == y.size() ? 2 : 0;
+    default: return 0;
+  }
+}
+}  // namespace detail
+
+// Python's ==, without recursion: pairs of containers still to compare wait on an explicit
+// stack, so that deep nesting cannot overflow the call stack; scalars are compared on the spot.
 inline bool operator==(const value& a, const value& b) {
   std::vector<std::pair<const value*, const value*>> pending;
-  const value* x = &a;
-  const value* y = &b;
-  for (;;) {
-    if (x->is_number() && y->is_number()) {
-      if (detail::compare_numbers(*x, *y) != 0) return false;
-    } else if (x->kind() != y->kind()) {
-      return false;
-    } else {
-      switch (x->kind()) {
-        case kind::null: break;
-        case kind::boolean:
-          if (x->raw_[0] != y->raw_[0]) return false;
-          break;
-        case kind::string:
-          if (x->string_view_unchecked() != y->string_view_unchecked()) return false;
-          break;
-        case kind::array: {
-          auto xs = x->as_array(), ys = y->as_array();
-          if (xs.size() != ys.size()) return false;
-          for (std::size_t i = 0; i < xs.size(); ++i) pending.emplace_back(&xs[i], &ys[i]);
-          break;
-        }
-        case kind::object: {
-          if (x->size() != y->size()) return false;
-          auto xs = x->items();
-          if (xs.size() <= 16) {
-            for (const member& m : xs) {
-              const value* other = y->find(m.key());
-              if (!other) return false;
-              pending.emplace_back(&m.value(), other);
-            }
-            break;
-          }
-          // Large objects: both member lists sorted by key, so matching them is O(n log n).
-          std::vector<const member*> sa, sb;
-          for (const member& m : xs) sa.push_back(&m);
-          for (const member& m : y->items()) sb.push_back(&m);
-          auto by_key = [](const member* p, const member* q) { return p->key() < q->key(); };
-          std::sort(sa.begin(), sa.end(), by_key);
-          std::sort(sb.begin(), sb.end(), by_key);
-          for (std::size_t i = 0; i < sa.size(); ++i) {
-            if (sa[i]->key() != sb[i]->key()) return false;
-            pending.emplace_back(&sa[i]->value(), &sb[i]->value());
-          }
-          break;
-        }
-        default: return false;
-      }
-    }
-    if (pending.empty()) return true;
-    std::tie(x, y) = pending.back();
+  auto visit = [&pending](const value& x, const value& y) {
+    int r = detail::shallow_equal(x, y);
+    if (r == 2) pending.emplace_back(&x, &y);
+    return r != 0;
+  };
+  if (!visit(a, b)) return false;
+  while (!pending.empty()) {
+    auto [x, y] = pending.back();
     pending.pop_back();
+    if (x->kind() == kind::array) {  // sizes are equal (shallow_equal)
+      auto xs = x->as_array(), ys = y->as_array();
+      for (std::size_t i = 0; i < xs.size(); ++i)
+        if (!visit(xs[i], ys[i])) return false;
+      continue;
+    }
+    auto xs = x->items();
+    if (xs.size() <= 16) {
+      for (const member& m : xs) {
+        const value* other = y->find(m.key());
+        if (!other || !visit(m.value(), *other)) return false;
+      }
+      continue;
+    }
+    // Large objects: both member lists sorted by key, so matching them is O(n log n).
+    std::vector<const member*> sa, sb;
+    for (const member& m : xs) sa.push_back(&m);
+    for (const member& m : y->items()) sb.push_back(&m);
+    auto by_key = [](const member* p, const member* q) { return p->key() < q->key(); };
+    std::sort(sa.begin(), sa.end(), by_key);
+    std::sort(sb.begin(), sb.end(), by_key);
+    for (std::size_t i = 0; i < sa.size(); ++i)
+      if (sa[i]->key() != sb[i]->key() || !visit(sa[i]->value(), sb[i]->value())) return false;
   }
+  return true;
 }
 
 }  // namespace pyjson

@@ -198,6 +198,21 @@ TEST_CASE("value: == compares as Python does") {
   CHECK(x == y);
   y["50"] = -1;
   CHECK(x != y);
+  y["50"] = 50;
+  y.erase("99");
+  y["other"] = 99;
+  CHECK(x != y);  // same size, a key missing
+  // Nested containers: a difference deep inside, after equal containers, and in the last one.
+  const char* base = R"([{"a": [1, [2, 3]], "b": {}}, [[], [4]], {"c": [5, {"d": "e"}]}])";
+  value v = pyjson::loads(base);
+  CHECK(v == pyjson::loads(base));
+  CHECK(v != pyjson::loads(R"([{"a": [1, [2, 4]], "b": {}}, [[], [4]], {"c": [5, {"d": "e"}]}])"));
+  CHECK(v != pyjson::loads(R"([{"a": [1, [2, 3]], "b": {}}, [[], [4]], {"c": [5, {"d": "f"}]}])"));
+  CHECK(v != pyjson::loads(R"([{"a": [1, [2, 3]], "b": []}, [[], [4]], {"c": [5, {"d": "e"}]}])"));
+  CHECK(v !=
+        pyjson::loads(R"([{"a": [1, [2, 3]], "b": {}}, [[], [4, 5]], {"c": [5, {"d": "e"}]}])"));
+  CHECK(pyjson::loads(R"({"a": {"x": 1}})") != pyjson::loads(R"({"b": {"x": 1}})"));
+  CHECK(pyjson::loads("[[1], 2]") != pyjson::loads("[[1], 3]"));
 }
 
 // Freed small blocks are kept per thread for reuse. Values may be made in one thread and
