@@ -3323,6 +3323,10 @@ class reader {
   load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
   std::size_t byte_base_;
+
+ public:
+  /// What is added to byte positions in errors (the byte order mark before the text).
+  std::size_t byte_base() const noexcept { return byte_base_; }
 };
 
 /// Builds a pyjson::value from the reader's text without recursion, or checks and skips one
@@ -3684,6 +3688,25 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
 };
+
+// Python parses the whole text before it maps anything, so a syntax error anywhere beats a
+// type error: this raises the decode_error of `body` (the text after a byte order mark of
+// `byte_base` bytes), if it has one, building nothing.
+inline void check_syntax(std::string_view body, const load_options& opt, std::size_t byte_base) {
+  reader r(body, opt, true, byte_base);
+  r.skip_ws();
+  value_builder(r).skip();
+  r.skip_ws();
+  if (!r.at_end()) r.fail("Extra data", r.position());
+}
+
+// message with Python's position of `at` in the text that starts at begin appended, as in
+// "...: line 1 column 5 (char 4)".
+inline std::string with_position(const std::string& message, const char* begin, const char* at) {
+  auto pos = position_of(begin, at);
+  return message + ": line " + std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
+         " (char " + std::to_string(pos.pos) + ")";
+}
 
 }  // namespace pyjson::detail
 // Writer: appends JSON text to one growing buffer with Python's separators, indentation,
@@ -5156,15 +5179,8 @@ class reader {
     throw detail::typed_failure{"", std::move(message), at, at_key};
 #else
     std::string_view whole(tok_.begin(), static_cast<std::size_t>(tok_.end() - tok_.begin()));
-    detail::reader check(whole, tok_.options());
-    check.skip_ws();
-    detail::value_builder(check).skip();
-    check.skip_ws();
-    if (!check.at_end()) check.fail("Extra data", check.position());
-    auto pos = detail::position_of(tok_.begin(), at);
-    detail::raise(type_error(message + ": line " + std::to_string(pos.lineno) + " column " +
-                             std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
-                             ")"));
+    detail::check_syntax(whole, tok_.options(), tok_.byte_base());
+    detail::raise(type_error(detail::with_position(message, tok_.begin(), at)));
 #endif
   }
   template <class I>
@@ -6043,12 +6059,8 @@ void read_document(std::string_view text, const load_options& opt, T& out) {
   try {
     r.read(out);
   } catch (typed_failure& f) {
-    // Python parses the whole text before anything else: a syntax error anywhere wins.
-    parse_document(text, opt);
-    auto pos = position_of(body.data(), f.at);
-    detail::raise(type_error("$" + f.path + ": " + f.message + ": line " +
-                             std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
-                             " (char " + std::to_string(pos.pos) + ")"));
+    check_syntax(body, opt, bom);
+    detail::raise(type_error(with_position("$" + f.path + ": " + f.message, body.data(), f.at)));
   }
 #else
   r.read(out);

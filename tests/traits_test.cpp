@@ -232,6 +232,42 @@ TEST_CASE("typed: type errors name the path, the expectation, what was found and
   CHECK(type_error_of<int>("?") == "decode_error: Expecting value: line 1 column 1 (char 0)");
 }
 
+// Python parses the whole text before it maps anything: when a type error comes first and a
+// syntax error later, loads<T> raises the same decode_error (message and positions) as loads.
+TEST_CASE("typed: a syntax error anywhere beats an earlier type error") {
+  const char* texts[] = {
+      R"(["x", 1, ])",
+      R"(["x"] [)",
+      "[\"x\", \"\\uZZZZ\"]",
+      "[\"x\", \"a\x01\"]",
+      "\xEF\xBB\xBF[\"x\", 1, ]",
+      "\xEF\xBB\xBF\n [\"x\"] 2",
+      "[\"x\", \"\xff\"]",
+      R"(["x", {"k" 1}])",
+  };
+  for (std::string_view text : texts) {
+    CAPTURE(text);
+    pyjson::decode_error want("", 0, 0, 0, 0);
+    try {
+      pyjson::loads(text);
+      FAIL("loads accepted it");
+    } catch (const pyjson::decode_error& e) {
+      want = e;
+    }
+    try {
+      pyjson::loads<std::vector<int>>(text);
+      FAIL("loads<T> accepted it");
+    } catch (const pyjson::decode_error& e) {
+      CHECK(std::string(e.what()) == want.what());
+      CHECK(e.pos() == want.pos());
+      CHECK(e.byte_pos() == want.byte_pos());
+    }
+  }
+  // Without a syntax error, the type error stands, positioned after the byte order mark.
+  CHECK(type_error_of<std::vector<int>>("\xEF\xBB\xBF[1, \"x\"]") ==
+        "$[1]: expected int32, found string: line 1 column 5 (char 4)");
+}
+
 TEST_CASE("typed: sequences") {
   CHECK(pyjson::dumps(std::vector<int>{}) == "[]");
   CHECK(pyjson::dumps(std::deque<int>{1, 2}) == "[1, 2]");

@@ -47,12 +47,8 @@ void read_document(std::string_view text, const load_options& opt, T& out) {
   try {
     r.read(out);
   } catch (typed_failure& f) {
-    // Python parses the whole text before anything else: a syntax error anywhere wins.
-    parse_document(text, opt);
-    auto pos = position_of(body.data(), f.at);
-    detail::raise(type_error("$" + f.path + ": " + f.message + ": line " +
-                             std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
-                             " (char " + std::to_string(pos.pos) + ")"));
+    check_syntax(body, opt, bom);
+    detail::raise(type_error(with_position("$" + f.path + ": " + f.message, body.data(), f.at)));
   }
 #else
   r.read(out);

@@ -481,15 +481,8 @@ class reader {
     throw detail::typed_failure{"", std::move(message), at, at_key};
 #else
     std::string_view whole(tok_.begin(), static_cast<std::size_t>(tok_.end() - tok_.begin()));
-    detail::reader check(whole, tok_.options());
-    check.skip_ws();
-    detail::value_builder(check).skip();
-    check.skip_ws();
-    if (!check.at_end()) check.fail("Extra data", check.position());
-    auto pos = detail::position_of(tok_.begin(), at);
-    detail::raise(type_error(message + ": line " + std::to_string(pos.lineno) + " column " +
-                             std::to_string(pos.colno) + " (char " + std::to_string(pos.pos) +
-                             ")"));
+    detail::check_syntax(whole, tok_.options(), tok_.byte_base());
+    detail::raise(type_error(detail::with_position(message, tok_.begin(), at)));
 #endif
   }
   template <class I>

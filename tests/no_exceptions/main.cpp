@@ -7,7 +7,7 @@
 //   pyjson_no_exceptions returning <case>    one error, with a handler that returns
 //   pyjson_no_exceptions default <case>      one error, with the default handler
 //
-// <case> is nan, key, loads or typed (see raise_one).
+// <case> is nan, key, loads, typed or typed_bom (see raise_one).
 // SPDX-License-Identifier: MIT
 #include <cstddef>
 #include <cstdio>
@@ -221,7 +221,10 @@ void check_handler_api() {
 }
 
 [[noreturn]] void exit_handler(const pyjson::error& e) {
-  std::printf("no_exceptions handler: %s\n", e.what());
+  if (auto* d = dynamic_cast<const pyjson::decode_error*>(&e))
+    std::printf("no_exceptions handler: %s [byte %zu]\n", e.what(), d->byte_pos());
+  else
+    std::printf("no_exceptions handler: %s\n", e.what());
   std::fflush(stdout);
   std::_Exit(42);
 }
@@ -245,6 +248,11 @@ void raise_one(std::string_view which) {
   } else if (which == "typed") {
     auto s = pyjson::loads<shape>(R"({"name": "tri", "points": [{"x": 0, "y": "1"}]})");
     std::printf("loads<shape> returned %s\n", pyjson::dumps(s).c_str());
+  } else if (which == "typed_bom") {
+    // A type error first, then a syntax error, after a byte order mark: the syntax error is
+    // raised, and its byte position counts the mark, as with exceptions.
+    auto v = pyjson::loads<std::vector<int>>("\xEF\xBB\xBF[\"x\", 1, ]");
+    std::printf("loads<vector<int>> returned %zu values\n", v.size());
   } else {
     std::printf("unknown case '%s'\n", std::string(which).c_str());
   }
@@ -267,7 +275,7 @@ int main(int argc, char** argv) {
     return 1;  // the handler should have ended the program
   }
   if (argc != 1) {
-    std::printf("usage: %s [handler|returning|default nan|key|loads|typed]\n", argv[0]);
+    std::printf("usage: %s [handler|returning|default nan|key|loads|typed|typed_bom]\n", argv[0]);
     return 2;
   }
 

@@ -325,6 +325,10 @@ class reader {
   load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
   std::size_t byte_base_;
+
+ public:
+  /// What is added to byte positions in errors (the byte order mark before the text).
+  std::size_t byte_base() const noexcept { return byte_base_; }
 };
 
 /// Builds a pyjson::value from the reader's text without recursion, or checks and skips one
@@ -686,5 +690,24 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
 };
+
+// Python parses the whole text before it maps anything, so a syntax error anywhere beats a
+// type error: this raises the decode_error of `body` (the text after a byte order mark of
+// `byte_base` bytes), if it has one, building nothing.
+inline void check_syntax(std::string_view body, const load_options& opt, std::size_t byte_base) {
+  reader r(body, opt, true, byte_base);
+  r.skip_ws();
+  value_builder(r).skip();
+  r.skip_ws();
+  if (!r.at_end()) r.fail("Extra data", r.position());
+}
+
+// message with Python's position of `at` in the text that starts at begin appended, as in
+// "...: line 1 column 5 (char 4)".
+inline std::string with_position(const std::string& message, const char* begin, const char* at) {
+  auto pos = position_of(begin, at);
+  return message + ": line " + std::to_string(pos.lineno) + " column " + std::to_string(pos.colno) +
+         " (char " + std::to_string(pos.pos) + ")";
+}
 
 }  // namespace pyjson::detail
