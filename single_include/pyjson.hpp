@@ -337,7 +337,7 @@ struct copy_frame {
   std::size_t count, next;
 };
 
-/// Bytes of freed small blocks (strings, arrays and objects of up to 256 bytes) that each
+/// Bytes of freed small blocks (strings, arrays and objects of up to 248 bytes) that each
 /// thread keeps for reuse. Parsing allocates a block per container and per long string and
 /// frees them all together; a free list per size is several times faster than the general
 /// allocator for that pattern. Define it to 0 to turn the cache off; sanitizer builds do, so
@@ -905,8 +905,7 @@ inline value object(std::initializer_list<std::pair<std::string_view, value>> me
 // costs heap memory, never call stack. The copy is built in a local value that frees it if an
 // allocation fails midway.
 inline value::value(const value& other) {
-  set_tag(detail::tag::null);
-  value result;
+  value result;  // built aside: if copying runs out of memory, it frees what it has
   std::vector<detail::copy_frame> pending;
   result.copy_node(other, pending);
   while (!pending.empty()) {
@@ -2546,11 +2545,10 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
 
 /// A number literal read in one pass: its end, and its value when that was quick to get.
 struct parsed_number {
-  enum class kind { none, int64, uint64, float64, needs_slow_path };
+  enum class kind { none, int64, float64, needs_slow_path };
   const char* end;
   kind k;
   std::int64_t i;
-  std::uint64_t u;
   double d;
 };
 
@@ -2562,7 +2560,7 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   const char* begin = p;
   bool negative = p < end && *p == '-';
   p += negative;
-  if (p == end || !is_digit(*p)) return {begin, parsed_number::kind::none, 0, 0, 0};
+  if (p == end || !is_digit(*p)) return {begin, parsed_number::kind::none, 0, 0};
   std::uint64_t w = 0;
   const char* int_start = p;
   if (*p == '0')
@@ -2594,18 +2592,17 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   if (integer) {
     if (int_digits <= 18) {
       auto v = static_cast<std::int64_t>(w);
-      return {p, parsed_number::kind::int64, negative ? -v : v, 0, 0};
+      return {p, parsed_number::kind::int64, negative ? -v : v, 0};
     }
-    return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
+    return {p, parsed_number::kind::needs_slow_path, 0, 0};
   }
   // w holds every digit; it is exact when there are at most 19 (leading zeros included, which
   // is stricter than needed and keeps this simple).
-  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
+  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0};
   double d;
   long long q = exp - static_cast<long long>(frac_digits);
-  if (!decimal_to_double(w, q, negative, d))
-    return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
-  return {p, parsed_number::kind::float64, 0, 0, d};
+  if (!decimal_to_double(w, q, negative, d)) return {p, parsed_number::kind::needs_slow_path, 0, 0};
+  return {p, parsed_number::kind::float64, 0, d};
 }
 
 // 10^0 to 10^19, every power of ten below 2^64.
@@ -3050,10 +3047,10 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
 
 #if !PYJSON_HAS_EXCEPTIONS
 /// How try_loads() reports a parse error in a build without exceptions: the reader stores the
-/// error here and longjmps back to try_loads. This is well-defined because every function
-/// between the two (the value builder's loop and the tokenizer) keeps only trivially
-/// destructible locals; what owns memory (the builder's stack) lives in try_loads' caller
-/// frame and is freed there as usual.
+/// error here and longjmps back to parse_trapped (api.hpp), which try_loads calls. This is
+/// well-defined because every function between the two (the value builder's loop and the
+/// tokenizer) keeps only trivially destructible locals; what owns memory (the builder's stack,
+/// the value) lives in try_loads' frame and is freed there as usual.
 struct parse_trap {
   std::jmp_buf buf;
   std::optional<decode_error> error;
@@ -3197,7 +3194,8 @@ class reader {
     const char* p = p_;
     // Most gaps are none or one byte (", ", ": "); indented documents have long runs of
     // spaces after each newline, which go sixteen bytes at a time.
-    for (int i = 0; i < 4; ++i, ++p) {  // the first byte is known to be whitespace
+    ++p;  // skip_ws saw that the first byte is whitespace
+    for (int i = 1; i < 4; ++i, ++p) {
       if (p == end_ || !is_ws(*p)) {
         p_ = p;
         return;
@@ -6034,24 +6032,35 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
 namespace pyjson {
 
 namespace detail {
-// Python's json.loads: one value with optional whitespace around it, nothing else.
-// A leading UTF-8 byte order mark is skipped, as json.loads(bytes) skips it.
-inline value parse_document(std::string_view text, const load_options& opt,
-                            bool allow_surrogates = true) {
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  reader r(text.substr(bom), opt, allow_surrogates, bom);
+// The length of a leading UTF-8 byte order mark: skipped, as json.loads(bytes) skips it.
+inline std::size_t bom_length(std::string_view text) noexcept {
+  return text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+}
+
+// Python's json.loads on the reader's text: one value with optional whitespace around it,
+// nothing else. The value goes to out before the check for extra data, so that in builds
+// without exceptions a jump out of that check leaves nothing unowned (see parse_trap).
+inline void parse_body(reader& r, value_builder& b, value& out) {
   r.skip_ws();
-  value_builder b(r);
-  value v = b.parse();
+  out = b.parse();
   r.skip_ws();
   if (!r.at_end()) r.fail("Extra data", r.position());
+}
+
+inline value parse_document(std::string_view text, const load_options& opt,
+                            bool allow_surrogates = true) {
+  std::size_t bom = bom_length(text);
+  reader r(text.substr(bom), opt, allow_surrogates, bom);
+  value_builder b(r);
+  value v;
+  parse_body(r, b, v);
   return v;
 }
 
 // Typed loads: straight from the text into T through traits<T>, no value in between.
 template <class T>
 void read_document(std::string_view text, const load_options& opt, T& out) {
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::size_t bom = bom_length(text);
   std::string_view body = text.substr(bom);
   reader tok(body, opt, true, bom);
   pyjson::reader r(tok);
@@ -6139,10 +6148,7 @@ namespace detail {
   trap.previous = parse_trap::active();
   parse_trap::active() = &trap;
   if (setjmp(trap.buf) != 0) return false;  // jump() has restored the previous trap
-  r.skip_ws();
-  out = b.parse();
-  r.skip_ws();
-  if (!r.at_end()) r.fail("Extra data", r.position());
+  parse_body(r, b, out);
   parse_trap::active() = trap.previous;
   return true;
 }
@@ -6165,7 +6171,7 @@ inline load_result try_loads(std::string_view text, const load_options& opt = {}
     return load_result(std::move(e));
   }
 #else
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::size_t bom = detail::bom_length(text);
   detail::reader r(text.substr(bom), opt, true, bom);
   detail::value_builder b(r);
   detail::parse_trap trap;

@@ -22,24 +22,35 @@
 namespace pyjson {
 
 namespace detail {
-// Python's json.loads: one value with optional whitespace around it, nothing else.
-// A leading UTF-8 byte order mark is skipped, as json.loads(bytes) skips it.
-inline value parse_document(std::string_view text, const load_options& opt,
-                            bool allow_surrogates = true) {
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  reader r(text.substr(bom), opt, allow_surrogates, bom);
+// The length of a leading UTF-8 byte order mark: skipped, as json.loads(bytes) skips it.
+inline std::size_t bom_length(std::string_view text) noexcept {
+  return text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+}
+
+// Python's json.loads on the reader's text: one value with optional whitespace around it,
+// nothing else. The value goes to out before the check for extra data, so that in builds
+// without exceptions a jump out of that check leaves nothing unowned (see parse_trap).
+inline void parse_body(reader& r, value_builder& b, value& out) {
   r.skip_ws();
-  value_builder b(r);
-  value v = b.parse();
+  out = b.parse();
   r.skip_ws();
   if (!r.at_end()) r.fail("Extra data", r.position());
+}
+
+inline value parse_document(std::string_view text, const load_options& opt,
+                            bool allow_surrogates = true) {
+  std::size_t bom = bom_length(text);
+  reader r(text.substr(bom), opt, allow_surrogates, bom);
+  value_builder b(r);
+  value v;
+  parse_body(r, b, v);
   return v;
 }
 
 // Typed loads: straight from the text into T through traits<T>, no value in between.
 template <class T>
 void read_document(std::string_view text, const load_options& opt, T& out) {
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::size_t bom = bom_length(text);
   std::string_view body = text.substr(bom);
   reader tok(body, opt, true, bom);
   pyjson::reader r(tok);
@@ -127,10 +138,7 @@ namespace detail {
   trap.previous = parse_trap::active();
   parse_trap::active() = &trap;
   if (setjmp(trap.buf) != 0) return false;  // jump() has restored the previous trap
-  r.skip_ws();
-  out = b.parse();
-  r.skip_ws();
-  if (!r.at_end()) r.fail("Extra data", r.position());
+  parse_body(r, b, out);
   parse_trap::active() = trap.previous;
   return true;
 }
@@ -153,7 +161,7 @@ inline load_result try_loads(std::string_view text, const load_options& opt = {}
     return load_result(std::move(e));
   }
 #else
-  std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::size_t bom = detail::bom_length(text);
   detail::reader r(text.substr(bom), opt, true, bom);
   detail::value_builder b(r);
   detail::parse_trap trap;

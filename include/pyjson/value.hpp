@@ -71,7 +71,7 @@ struct copy_frame {
   std::size_t count, next;
 };
 
-/// Bytes of freed small blocks (strings, arrays and objects of up to 256 bytes) that each
+/// Bytes of freed small blocks (strings, arrays and objects of up to 248 bytes) that each
 /// thread keeps for reuse. Parsing allocates a block per container and per long string and
 /// frees them all together; a free list per size is several times faster than the general
 /// allocator for that pattern. Define it to 0 to turn the cache off; sanitizer builds do, so
@@ -639,8 +639,7 @@ inline value object(std::initializer_list<std::pair<std::string_view, value>> me
 // costs heap memory, never call stack. The copy is built in a local value that frees it if an
 // allocation fails midway.
 inline value::value(const value& other) {
-  set_tag(detail::tag::null);
-  value result;
+  value result;  // built aside: if copying runs out of memory, it frees what it has
   std::vector<detail::copy_frame> pending;
   result.copy_node(other, pending);
   while (!pending.empty()) {

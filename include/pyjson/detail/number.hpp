@@ -248,11 +248,10 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
 
 /// A number literal read in one pass: its end, and its value when that was quick to get.
 struct parsed_number {
-  enum class kind { none, int64, uint64, float64, needs_slow_path };
+  enum class kind { none, int64, float64, needs_slow_path };
   const char* end;
   kind k;
   std::int64_t i;
-  std::uint64_t u;
   double d;
 };
 
@@ -264,7 +263,7 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   const char* begin = p;
   bool negative = p < end && *p == '-';
   p += negative;
-  if (p == end || !is_digit(*p)) return {begin, parsed_number::kind::none, 0, 0, 0};
+  if (p == end || !is_digit(*p)) return {begin, parsed_number::kind::none, 0, 0};
   std::uint64_t w = 0;
   const char* int_start = p;
   if (*p == '0')
@@ -296,18 +295,17 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   if (integer) {
     if (int_digits <= 18) {
       auto v = static_cast<std::int64_t>(w);
-      return {p, parsed_number::kind::int64, negative ? -v : v, 0, 0};
+      return {p, parsed_number::kind::int64, negative ? -v : v, 0};
     }
-    return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
+    return {p, parsed_number::kind::needs_slow_path, 0, 0};
   }
   // w holds every digit; it is exact when there are at most 19 (leading zeros included, which
   // is stricter than needed and keeps this simple).
-  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
+  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0};
   double d;
   long long q = exp - static_cast<long long>(frac_digits);
-  if (!decimal_to_double(w, q, negative, d))
-    return {p, parsed_number::kind::needs_slow_path, 0, 0, 0};
-  return {p, parsed_number::kind::float64, 0, 0, d};
+  if (!decimal_to_double(w, q, negative, d)) return {p, parsed_number::kind::needs_slow_path, 0, 0};
+  return {p, parsed_number::kind::float64, 0, d};
 }
 
 // 10^0 to 10^19, every power of ten below 2^64.

@@ -52,10 +52,10 @@ inline constexpr std::array<bool, 256> plain_string_bytes = [] {
 
 #if !PYJSON_HAS_EXCEPTIONS
 /// How try_loads() reports a parse error in a build without exceptions: the reader stores the
-/// error here and longjmps back to try_loads. This is well-defined because every function
-/// between the two (the value builder's loop and the tokenizer) keeps only trivially
-/// destructible locals; what owns memory (the builder's stack) lives in try_loads' caller
-/// frame and is freed there as usual.
+/// error here and longjmps back to parse_trapped (api.hpp), which try_loads calls. This is
+/// well-defined because every function between the two (the value builder's loop and the
+/// tokenizer) keeps only trivially destructible locals; what owns memory (the builder's stack,
+/// the value) lives in try_loads' frame and is freed there as usual.
 struct parse_trap {
   std::jmp_buf buf;
   std::optional<decode_error> error;
@@ -199,7 +199,8 @@ class reader {
     const char* p = p_;
     // Most gaps are none or one byte (", ", ": "); indented documents have long runs of
     // spaces after each newline, which go sixteen bytes at a time.
-    for (int i = 0; i < 4; ++i, ++p) {  // the first byte is known to be whitespace
+    ++p;  // skip_ws saw that the first byte is whitespace
+    for (int i = 1; i < 4; ++i, ++p) {
       if (p == end_ || !is_ws(*p)) {
         p_ = p;
         return;
