@@ -1454,6 +1454,19 @@ struct utf8_error {
   explicit operator bool() const noexcept { return reason != nullptr; }
 };
 
+/// The length of the UTF-8 sequence at p (avail bytes readable) when it is a two- or
+/// three-byte one that needs no check beyond "continuation bytes follow", as most non-Latin
+/// text is; else 0, and utf8_sequence decides. Small and inline: the reader's and the writer's
+/// loops settle most sequences with it, without a call.
+inline std::size_t common_utf8_length(const unsigned char* p, std::size_t avail) noexcept {
+  const unsigned c = p[0];
+  if (c >= 0xC2 && c <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80) return 2;
+  if (c >= 0xE1 && c <= 0xEF && c != 0xED && avail >= 3 && (p[1] & 0xC0) == 0x80 &&
+      (p[2] & 0xC0) == 0x80)
+    return 3;
+  return 0;
+}
+
 /// Length of the valid UTF-8 sequence at p (1 to 4), or 0 with `err` filled (start relative to
 /// p) when the bytes at p do not start one. `allow_surrogates` also accepts U+D800..U+DFFF
 /// encoded in three bytes (WTF-8), the form in which pyjson stores lone surrogates.
@@ -3158,17 +3171,9 @@ class reader {
       // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
       // other than Latin is a run of them).
       do {
-        // Two- and three-byte sequences that need no check beyond "continuation bytes follow"
-        // (most non-Latin text) are decided here; the rest go to utf8_sequence.
         auto u = reinterpret_cast<const unsigned char*>(p);
-        std::size_t avail = static_cast<std::size_t>(end_ - p);
-        if (u[0] >= 0xC2 && u[0] <= 0xDF && avail >= 2 && (u[1] & 0xC0) == 0x80) {
-          p += 2;
-          continue;
-        }
-        if (u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && avail >= 3 && (u[1] & 0xC0) == 0x80 &&
-            (u[2] & 0xC0) == 0x80) {
-          p += 3;
+        if (std::size_t n = common_utf8_length(u, static_cast<std::size_t>(end_ - p))) {
+          p += n;
           continue;
         }
         utf8_error err;
@@ -4059,16 +4064,10 @@ class writer {
   }
 
   // The length of the UTF-8 sequence at p (a lead byte), or a value_error naming the bad
-  // bytes as Python's encoder would. Two- and three-byte sequences that need no range check
-  // beyond "continuation byte" are decided inline; the rest go to utf8_sequence.
+  // bytes as Python's encoder would.
   static std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
                                      std::string_view s) {
-    unsigned c = p[0];
-    std::size_t avail = static_cast<std::size_t>(end - p);
-    if (c >= 0xC2 && c <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80) return 2;
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED && avail >= 3 && (p[1] & 0xC0) == 0x80 &&
-        (p[2] & 0xC0) == 0x80)
-      return 3;
+    if (std::size_t n = common_utf8_length(p, static_cast<std::size_t>(end - p))) return n;
     utf8_error err;
     std::size_t n = utf8_sequence(p, end, true, err);
     if (n == 0) [[unlikely]] {

@@ -163,17 +163,9 @@ class reader {
       // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
       // other than Latin is a run of them).
       do {
-        // Two- and three-byte sequences that need no check beyond "continuation bytes follow"
-        // (most non-Latin text) are decided here; the rest go to utf8_sequence.
         auto u = reinterpret_cast<const unsigned char*>(p);
-        std::size_t avail = static_cast<std::size_t>(end_ - p);
-        if (u[0] >= 0xC2 && u[0] <= 0xDF && avail >= 2 && (u[1] & 0xC0) == 0x80) {
-          p += 2;
-          continue;
-        }
-        if (u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && avail >= 3 && (u[1] & 0xC0) == 0x80 &&
-            (u[2] & 0xC0) == 0x80) {
-          p += 3;
+        if (std::size_t n = common_utf8_length(u, static_cast<std::size_t>(end_ - p))) {
+          p += n;
           continue;
         }
         utf8_error err;

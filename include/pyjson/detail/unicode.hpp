@@ -18,6 +18,19 @@ struct utf8_error {
   explicit operator bool() const noexcept { return reason != nullptr; }
 };
 
+/// The length of the UTF-8 sequence at p (avail bytes readable) when it is a two- or
+/// three-byte one that needs no check beyond "continuation bytes follow", as most non-Latin
+/// text is; else 0, and utf8_sequence decides. Small and inline: the reader's and the writer's
+/// loops settle most sequences with it, without a call.
+inline std::size_t common_utf8_length(const unsigned char* p, std::size_t avail) noexcept {
+  const unsigned c = p[0];
+  if (c >= 0xC2 && c <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80) return 2;
+  if (c >= 0xE1 && c <= 0xEF && c != 0xED && avail >= 3 && (p[1] & 0xC0) == 0x80 &&
+      (p[2] & 0xC0) == 0x80)
+    return 3;
+  return 0;
+}
+
 /// Length of the valid UTF-8 sequence at p (1 to 4), or 0 with `err` filled (start relative to
 /// p) when the bytes at p do not start one. `allow_surrogates` also accepts U+D800..U+DFFF
 /// encoded in three bytes (WTF-8), the form in which pyjson stores lone surrogates.

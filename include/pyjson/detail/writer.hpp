@@ -356,16 +356,10 @@ class writer {
   }
 
   // The length of the UTF-8 sequence at p (a lead byte), or a value_error naming the bad
-  // bytes as Python's encoder would. Two- and three-byte sequences that need no range check
-  // beyond "continuation byte" are decided inline; the rest go to utf8_sequence.
+  // bytes as Python's encoder would.
   static std::size_t sequence_length(const unsigned char* p, const unsigned char* end,
                                      std::string_view s) {
-    unsigned c = p[0];
-    std::size_t avail = static_cast<std::size_t>(end - p);
-    if (c >= 0xC2 && c <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80) return 2;
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED && avail >= 3 && (p[1] & 0xC0) == 0x80 &&
-        (p[2] & 0xC0) == 0x80)
-      return 3;
+    if (std::size_t n = common_utf8_length(p, static_cast<std::size_t>(end - p))) return n;
     utf8_error err;
     std::size_t n = utf8_sequence(p, end, true, err);
     if (n == 0) [[unlikely]] {
