@@ -2,7 +2,8 @@
 # Reliability: builds the tests with AddressSanitizer and UndefinedBehaviorSanitizer, once with
 # clang++ (build/asan-clang) and once with g++ (build/asan-gcc), and runs them: the unit tests,
 # the differential test against python3, the command-line tests against python3 -m json.tool,
-# the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build. Any sanitizer report aborts the test that triggered it, so the script fails.
+# the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build.
+# Any sanitizer report aborts the test that triggered it, so the script fails.
 #
 # Usage: scripts/sanitize.sh [clang] [gcc]        (default: both)
 # Environment: PYJSON_SANITIZE_TESTS, a ctest -R regex (default: the tests above);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (when missing) and runs every test: g++ build with CTest,
-# then the unit tests again built with clang++.
+# then the unit tests, the headers-alone check and the -fno-exceptions program with clang++.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ cmake --build build/test-gcc -j"$jobs"
 if command -v clang++ >/dev/null; then
   cmake -S . -B build/test-clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
     -DPYJSON_WERROR=ON -DPYJSON_BUILD_EXAMPLES=OFF
-  cmake --build build/test-clang -j"$jobs" --target pyjson_tests pyjson-tool
-  (cd build/test-clang && ctest --output-on-failure -R '^unit_tests$')
+  cmake --build build/test-clang -j"$jobs" --target pyjson_tests pyjson-tool \
+    pyjson_headers_alone pyjson_no_exceptions
+  (cd build/test-clang && ctest --output-on-failure -R '^(unit_tests|no_exceptions.*)$')
 fi
