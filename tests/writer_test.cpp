@@ -1,7 +1,6 @@
 // Tests of the writer: Python's separators, indentation, escaping and float repr, byte for
 // byte. Expected texts were produced by python3's json.dumps.
 // SPDX-License-Identifier: MIT
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -246,61 +245,4 @@ TEST_CASE("writer: round trips keep every value") {
     CHECK(pyjson::dumps(v) == doc);
     for (int indent : {0, 2}) CHECK(pyjson::loads(pyjson::dumps(v, {.indent = indent})) == v);
   }
-}
-
-// The float printer against std::to_chars, which also gives the shortest round-trip digits and
-// of those the closest to the value: same digits and exponent for random bit patterns, every
-// power of two and its neighbours (where the gap below is half the gap above), and decimals.
-TEST_CASE("writer: float digits match std::to_chars's shortest", "[writer][floats]") {
-  auto expected = [](double d) {
-    char sci[64];
-    auto r = std::to_chars(sci, sci + sizeof sci, d, std::chars_format::scientific);
-    std::string_view s(sci, static_cast<std::size_t>(r.ptr - sci));
-    std::size_t e = s.find('e');
-    std::string digits;
-    for (char c : s.substr(0, e))
-      if (c != '.' && c != '-') digits += c;
-    int exponent = std::stoi(std::string(s.substr(e + 1)));
-    return std::pair(digits, exponent);
-  };
-  auto actual = [](double d) {
-    char buf[pyjson::detail::float_buffer_size];
-    std::string t(buf, pyjson::detail::format_float(buf, d));
-    std::string digits;
-    int exponent = 0;
-    std::size_t e = t.find('e');
-    std::string mant = t.substr(0, e);
-    if (mant[0] == '-') mant.erase(0, 1);
-    std::size_t dot = mant.find('.');
-    if (dot == std::string::npos) dot = mant.size();  // "5e-324"
-    std::string all = mant.substr(0, dot) + (dot < mant.size() ? mant.substr(dot + 1) : "");
-    std::size_t first = all.find_first_not_of('0');
-    std::size_t last = all.find_last_not_of('0');
-    digits = all.substr(first, last - first + 1);
-    exponent = static_cast<int>(dot) - 1 - static_cast<int>(first);
-    if (e != std::string::npos) exponent = std::stoi(t.substr(e + 1));
-    return std::pair(digits, exponent);
-  };
-  std::mt19937_64 rng(7);
-  std::size_t checked = 0;
-  auto check = [&](double d) {
-    if (!std::isfinite(d) || d == 0) return;
-    ++checked;
-    auto want = expected(d);
-    auto got = actual(d);
-    if (got != want) {
-      CAPTURE(d, want.first, want.second);
-      REQUIRE(got.first == want.first);
-      REQUIRE(got.second == want.second);
-    }
-  };
-  for (int i = 0; i < 300000; ++i) check(std::bit_cast<double>(rng()));
-  for (int e = -1074; e <= 1023; ++e) {
-    double p = std::ldexp(1.0, e);
-    check(p);
-    check(std::nextafter(p, 0.0));
-    check(std::nextafter(p, 2 * p));
-  }
-  for (int i = 0; i < 100000; ++i) check(static_cast<double>(rng() % 100000000) / 1000);
-  REQUIRE(checked > 400000);
 }
