@@ -20,6 +20,19 @@ inline std::string repeat(std::string_view unit, std::size_t n) {
   return s;
 }
 
+/// n bytes of printable ASCII without '"' and '\\' (every byte a string scan copies as is),
+/// the same block repeated.
+inline std::string ascii_run(std::size_t n) {
+  std::string block;
+  for (char c = ' '; c <= '~'; ++c)
+    if (c != '"' && c != '\\') block += c;
+  std::string s;
+  s.reserve(n);
+  while (s.size() + block.size() <= n) s += block;
+  s.append(block, 0, n - s.size());
+  return s;
+}
+
 /// A JSON object text with one member per key, valued by its index: {"k0": 0, "k1": 1, ...}.
 template <class KeyOf>
 std::string object_text(std::size_t n, KeyOf&& key_of) {

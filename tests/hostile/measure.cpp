@@ -74,6 +74,7 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { tracked_free(p
 
 namespace {
 
+using hostile::ascii_run;
 using hostile::node;
 using hostile::object_text;
 using hostile::repeat;
@@ -84,18 +85,6 @@ constexpr std::size_t million = 1'000'000;
 const pyjson::load_options deep{.max_depth = 2 * million};
 
 // --- inputs -----------------------------------------------------------------------------------
-
-// Printable ASCII without '"' and '\\', repeated to n bytes.
-std::string ascii_run(std::size_t n) {
-  std::string block;
-  for (char c = ' '; c <= '~'; ++c)
-    if (c != '"' && c != '\\') block += c;
-  std::string s;
-  s.reserve(n);
-  while (s.size() + block.size() <= n) s += block;
-  s.append(block, 0, n - s.size());
-  return s;
-}
 
 // A 64 KB document of records that together use every feature of the grammar.
 std::string document_64k() {
