@@ -550,7 +550,8 @@ struct value_access {
       std::memcpy(p->raw_, src[i].raw_, sizeof p->raw_);
     }
   }
-  // An array that takes over n values, relocated from src.
+  // An array that takes over n values, relocated from src. v owns nothing before (a null, or
+  // the memory of src[0], whose value has been relocated by then): it is overwritten.
   static void adopt_array(value& v, const value* src, std::size_t n) {
     auto* b = static_cast<array_block*>(allocate_block(array_block_bytes(n)));
     b->size = n;
@@ -559,7 +560,7 @@ struct value_access {
     v.store(b, tag::array);
   }
   // An object that takes over n key/value pairs stored as 2n consecutive values (key, value,
-  // key, value, ...), relocated from src. Keys are unique.
+  // key, value, ...), relocated from src. Keys are unique. v: as for adopt_array.
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
     auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(n)));

@@ -550,15 +550,19 @@ class value_builder {
     frames_.pop_back();
     if constexpr (Build) {
       std::size_t n = size_ - f.start;
-      value result;
+      if (n == 0 && size_ == capacity_) grow();
+      // The container is built straight into the slot of its first element, which the
+      // elements have left by then. Building it in a local and moving it there would store it
+      // in pieces and load it back whole at once, and the CPU stalls on such a load until the
+      // stores are done.
+      value* slot = stack_ + f.start;
       if (f.is_object) {
         n = dedupe(f.start, n / 2);
-        value_access::adopt_object(result, stack_ + f.start, n);
+        value_access::adopt_object(*slot, slot, n);
       } else {
-        value_access::adopt_array(result, stack_ + f.start, n);
+        value_access::adopt_array(*slot, slot, n);
       }
-      size_ = f.start;  // the elements now live in result
-      emplace(std::move(result));
+      size_ = f.start + 1;  // the elements now live in the container
     }
   }
 
