@@ -816,7 +816,8 @@ struct value_access {
       std::memcpy(p->raw_, src[i].raw_, sizeof p->raw_);
     }
   }
-  // An array that takes over n values, relocated from src.
+  // An array that takes over n values, relocated from src. v owns nothing before (a null, or
+  // the memory of src[0], whose value has been relocated by then): it is overwritten.
   static void adopt_array(value& v, const value* src, std::size_t n) {
     auto* b = static_cast<array_block*>(allocate_block(array_block_bytes(n)));
     b->size = n;
@@ -825,7 +826,7 @@ struct value_access {
     v.store(b, tag::array);
   }
   // An object that takes over n key/value pairs stored as 2n consecutive values (key, value,
-  // key, value, ...), relocated from src. Keys are unique.
+  // key, value, ...), relocated from src. Keys are unique. v: as for adopt_array.
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
     auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(n)));
@@ -2548,7 +2549,11 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
   while (end - p >= 8) {
     std::uint64_t chunk;
     std::memcpy(&chunk, p, 8);
-    if (!eight_digits(chunk)) break;
+    if (!eight_digits(chunk)) {
+      // A non-digit lies within these 8 bytes: the loop needs no test for the end.
+      for (; is_digit(*p); ++p) w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+      return p;
+    }
     w = w * 100000000 + eight_digits_value(chunk);
     p += 8;
   }
@@ -3558,15 +3563,19 @@ class value_builder {
     frames_.pop_back();
     if constexpr (Build) {
       std::size_t n = size_ - f.start;
-      value result;
+      if (n == 0 && size_ == capacity_) grow();
+      // The container is built straight into the slot of its first element, which the
+      // elements have left by then. Building it in a local and moving it there would store it
+      // in pieces and load it back whole at once, and the CPU stalls on such a load until the
+      // stores are done.
+      value* slot = stack_ + f.start;
       if (f.is_object) {
         n = dedupe(f.start, n / 2);
-        value_access::adopt_object(result, stack_ + f.start, n);
+        value_access::adopt_object(*slot, slot, n);
       } else {
-        value_access::adopt_array(result, stack_ + f.start, n);
+        value_access::adopt_array(*slot, slot, n);
       }
-      size_ = f.start;  // the elements now live in result
-      emplace(std::move(result));
+      size_ = f.start + 1;  // the elements now live in the container
     }
   }
 

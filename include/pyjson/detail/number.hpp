@@ -238,7 +238,11 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
   while (end - p >= 8) {
     std::uint64_t chunk;
     std::memcpy(&chunk, p, 8);
-    if (!eight_digits(chunk)) break;
+    if (!eight_digits(chunk)) {
+      // A non-digit lies within these 8 bytes: the loop needs no test for the end.
+      for (; is_digit(*p); ++p) w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+      return p;
+    }
     w = w * 100000000 + eight_digits_value(chunk);
     p += 8;
   }
