@@ -4770,6 +4770,8 @@ template <class T>
 void write_any(pyjson::writer& w, const T& v);
 template <class T>
 void read_any(pyjson::reader& r, T& v);
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj);
 
 // The first line of the error for a type without a mapping names the type: this template is
 // declared and never defined (fmt's type_is_unformattable_for idea).
@@ -5036,56 +5038,7 @@ class reader {
   /// is valid until the value is read. Returns where the closing brace was.
   template <class F>
   const char* read_object(F&& each) {
-    const char* p = start();
-    if (*p != '{') mismatch("object", p);
-    enter(p);
-    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
-    tok_.advance(1);
-    tok_.skip_ws();
-    const char* close = tok_.position();
-    if (!tok_.at_end() && *close == '}') {
-      tok_.advance(1);
-      return close;
-    }
-    for (;;) {
-      const char* q = tok_.position();
-      if (q == tok_.end() || *q != '"')
-        tok_.fail("Expecting property name enclosed in double quotes", q);
-      key_at_ = q;
-      std::string_view key = tok_.read_string(key_scratch_);
-      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
-      if (key.data() == key_scratch_.data()) {
-        owned = key;
-        key = owned;
-      }
-      tok_.skip_ws();
-      const char* colon = tok_.position();
-      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
-      tok_.advance(1);
-#if PYJSON_HAS_EXCEPTIONS
-      try {
-        each(key);
-      } catch (detail::typed_failure& f) {
-        if (!f.at_key) f.path.insert(0, detail::path_segment(key));
-        f.at_key = false;
-        throw;
-      }
-#else
-      each(key);
-#endif
-      tok_.skip_ws();
-      const char* d = tok_.position();
-      if (d < tok_.end() && *d == ',') {
-        tok_.advance(1);
-        tok_.skip_ws();
-        continue;
-      }
-      if (d < tok_.end() && *d == '}') {
-        tok_.advance(1);
-        return d;
-      }
-      tok_.fail("Expecting ',' delimiter", d);
-    }
+    return read_members([](const char*, const char*) { return std::string_view(); }, each);
   }
 
   /// Checks the next value and moves past it without building anything.
@@ -5158,6 +5111,72 @@ class reader {
   }
 
  private:
+  template <class Fields, class T>
+  friend void detail::read_fields(reader& r, const Fields& f, T& obj);
+
+  // read_object() with a guess at each key: guess(at, end), called with the byte after the
+  // key's opening quote, may return a name whose bytes are there, followed by the closing
+  // quote, and that needs no escape in JSON (printable ASCII but '"' and '\\'). The key is then
+  // that name, and its text is not scanned again. A view without data is no guess.
+  template <class Guess, class F>
+  const char* read_members(Guess&& guess, F&& each) {
+    const char* p = start();
+    if (*p != '{') mismatch("object", p);
+    enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
+    tok_.advance(1);
+    tok_.skip_ws();
+    const char* close = tok_.position();
+    if (!tok_.at_end() && *close == '}') {
+      tok_.advance(1);
+      return close;
+    }
+    for (;;) {
+      const char* q = tok_.position();
+      if (q == tok_.end() || *q != '"')
+        tok_.fail("Expecting property name enclosed in double quotes", q);
+      key_at_ = q;
+      std::string_view key = guess(q + 1, tok_.end());
+      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
+      if (key.data() != nullptr) {
+        tok_.set_position(q + 2 + key.size());
+      } else {
+        key = tok_.read_string(key_scratch_);
+        if (key.data() == key_scratch_.data()) {
+          owned = key;
+          key = owned;
+        }
+      }
+      tok_.skip_ws();
+      const char* colon = tok_.position();
+      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      tok_.advance(1);
+#if PYJSON_HAS_EXCEPTIONS
+      try {
+        each(key);
+      } catch (detail::typed_failure& f) {
+        if (!f.at_key) f.path.insert(0, detail::path_segment(key));
+        f.at_key = false;
+        throw;
+      }
+#else
+      each(key);
+#endif
+      tok_.skip_ws();
+      const char* d = tok_.position();
+      if (d < tok_.end() && *d == ',') {
+        tok_.advance(1);
+        tok_.skip_ws();
+        continue;
+      }
+      if (d < tok_.end() && *d == '}') {
+        tok_.advance(1);
+        return d;
+      }
+      tok_.fail("Expecting ',' delimiter", d);
+    }
+  }
+
   // Skips whitespace and returns the start of the next value; decode_error when there is none.
   const char* start() {
     tok_.skip_ws();
@@ -5216,6 +5235,20 @@ namespace detail {
 template <class Class, class M>
 constexpr Class class_of(M Class::*);
 
+// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
+// reading compares the text with such names directly (see reader::read_members).
+constexpr bool plain_key(std::string_view k) {
+  for (char c : k)
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+  return true;
+}
+template <std::size_t N>
+constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& names) {
+  std::array<bool, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = plain_key(names[i]);
+  return out;
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -5223,6 +5256,7 @@ struct member_fields {
   std::array<std::string_view, size> names;
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
+  std::array<bool, size> plain = plain_keys(names);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -5236,6 +5270,7 @@ struct aggregate_field_list {
   static constexpr std::size_t size = field_count<T>;
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
+  std::array<bool, size> plain = plain_keys(names);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -5246,6 +5281,7 @@ struct aggregate_field_list {
   consteval aggregate_field_list rename(std::string_view from, std::string_view to) const {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
+    out.plain[index_of(from)] = plain_key(to);
     return out;
   }
   /// Field `name` is neither written nor read.
@@ -5265,6 +5301,11 @@ struct aggregate_field_list {
     return size;
   }
 };
+
+// The fields of an aggregate without a field list of its own, made once at compile time (a
+// temporary would copy the names and check them again on every read).
+template <class T>
+inline constexpr aggregate_field_list<T> default_fields{};
 
 template <class... Args, std::size_t... I>
 constexpr auto make_member_fields(std::tuple<Args...> args, std::index_sequence<I...>) {
@@ -5510,7 +5551,7 @@ void write_builtin(pyjson::writer& w, const T& v) {
   } else if constexpr (c == category::enumeration) {
     w.write_int(static_cast<std::underlying_type_t<T>>(v));
   } else if constexpr (c == category::aggregate) {
-    write_fields(w, aggregate_field_list<T>{}, v);
+    write_fields(w, default_fields<T>, v);
   } else {
     no_mapping<T>();
   }
@@ -5707,7 +5748,7 @@ void read_builtin(pyjson::reader& r, T& out) {
   } else if constexpr (c == category::enumeration) {
     out = static_cast<T>(r.template read_int<std::underlying_type_t<T>>());
   } else if constexpr (c == category::aggregate) {
-    read_fields(r, aggregate_field_list<T>{}, out);
+    read_fields(r, default_fields<T>, out);
   } else {
     no_mapping<T>();
   }
@@ -5972,6 +6013,26 @@ void read_variant(pyjson::reader& r, V& out) {
   }
 }
 
+// Whether the n bytes at a and b are equal. Keys and field names are short: up to 16 bytes
+// they are compared as two overlapping words (or halves of words), with no call to memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ((load(a, std::uint64_t{}) ^ load(b, std::uint64_t{})) |
+            (load(a + n - 8, std::uint64_t{}) ^ load(b + n - 8, std::uint64_t{}))) == 0;
+  }
+  if (n >= 4)
+    return ((load(a, std::uint32_t{}) ^ load(b, std::uint32_t{})) |
+            (load(a + n - 4, std::uint32_t{}) ^ load(b + n - 4, std::uint32_t{}))) == 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // Reads field I of obj: one entry of the table read_fields dispatches through.
 template <class Fields, class T, std::size_t I>
 void read_field(pyjson::reader& r, const Fields& f, T& obj) {
@@ -5989,13 +6050,26 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   std::bitset<n == 0 ? 1 : n> seen;
   // Documents usually list keys in one order: the search starts after the field found last.
   std::size_t hint = 0;
-  const char* close = r.read_object([&](std::string_view key) {
+  // The field after the one found last is likely next: its name is compared with the text
+  // at once, which spares scanning the key as a string.
+  auto guess = [&](const char* at, const char* end) {
+    if constexpr (n > 0) {
+      std::string_view name = f.names[hint];
+      if (f.plain[hint] && static_cast<std::size_t>(end - at) > name.size() &&
+          at[name.size()] == '"' && same_bytes(at, name.data(), name.size()))
+        return name;
+    }
+    return std::string_view();
+  };
+  const char* close = r.read_members(guess, [&](std::string_view key) {
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
       // Length and first byte first: most names differ there, without a memcmp call.
       std::string_view name = f.names[i];
-      if (f.skipped[i] || name.size() != key.size() || (!key.empty() && name[0] != key[0]) ||
-          name != key)
+      // A guessed key is the name itself.
+      if (f.skipped[i] ||
+          (key.data() != name.data() &&
+           (name.size() != key.size() || (!key.empty() && name[0] != key[0]) || name != key)))
         continue;
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;

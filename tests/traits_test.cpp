@@ -73,6 +73,11 @@ struct tree {
   std::vector<tree> children;
 };
 
+struct odd_keys {  // keys that JSON spells with escapes, or with bytes beyond ASCII
+  int quote = 0, accent = 0, plain = 0;
+  std::optional<int> backslash;
+};
+
 template <class T>
 std::string type_error_of(std::string_view text, const pyjson::load_options& opt = {}) {
   try {
@@ -99,6 +104,12 @@ struct pyjson::traits<renamed> {
 template <>
 struct pyjson::traits<point> {
   static constexpr auto fields = pyjson::fields("x", &point::x_, "y", &point::y_);
+};
+template <>
+struct pyjson::traits<odd_keys> {
+  static constexpr auto fields =
+      pyjson::fields("a\"b", &odd_keys::quote, "\xC3\xA9", &odd_keys::accent, "ab",
+                     &odd_keys::plain, "x\\n", &odd_keys::backslash);
 };
 template <>
 struct pyjson::traits<celsius> {
@@ -432,6 +443,39 @@ TEST_CASE("typed: aggregates, renamed and skipped fields, classes with fields(),
   for (int i = 0; i < 600; ++i) deep += "]}";
   CHECK(type_error_of<tree>(deep) ==
         "decode_error: Nesting deeper than max_depth (1000): line 1 column 13501 (char 13500)");
+}
+
+TEST_CASE("typed: keys read as the field names they spell, in every spelling") {
+  // The field expected next is compared with the text directly; other spellings of the same
+  // key, names that need escapes and keys that only start like a name take the full path.
+  auto read = [](std::string_view text) {
+    odd_keys k = pyjson::loads<odd_keys>(text);
+    return std::to_string(k.quote) + " " + std::to_string(k.accent) + " " +
+           std::to_string(k.plain) + (k.backslash ? " " + std::to_string(*k.backslash) : "");
+  };
+  CHECK(read(R"({"a\"b": 1, "é": 2, "ab": 3})") == "1 2 3");
+  CHECK(read(R"({"a\u0022b": 1, "\u00e9": 2, "a\u0062": 3})") == "1 2 3");
+  CHECK(read(R"({"ab": 3, "\u00E9": 2, "a\"b": 1})") == "1 2 3");
+  // The name x\n is spelled "x\\n" in JSON; the text "x\n" is another key (x, newline).
+  CHECK(read(R"({"a\"b": 1, "é": 2, "ab": 3, "x\\n": 4})") == "1 2 3 4");
+  CHECK(read(R"({"a\"b": 1, "é": 2, "ab": 3, "x\n": 4})") == "1 2 3");
+  CHECK(read(R"({"a\"b": 1, "é": 2, "abc": 4, "a": 5, "ab": 3})") == "1 2 3");
+  const pyjson::load_options strict_keys{.ignore_unknown_keys = false};
+  CHECK(type_error_of<odd_keys>(R"({"a\"b": 1, "é": 2, "abc": 3})", strict_keys) ==
+        "$: unknown field 'abc': line 1 column 21 (char 20)");
+  CHECK(type_error_of<odd_keys>(R"({"a\"b": 1, "é": 2, "a": 3})", strict_keys) ==
+        "$: unknown field 'a': line 1 column 21 (char 20)");
+  // The guess never reads past the text.
+  CHECK(type_error_of<user>(R"({"name)") ==
+        "decode_error: Unterminated string starting at: line 1 column 2 (char 1)");
+  CHECK(type_error_of<user>(R"({"name")") ==
+        "decode_error: Expecting ':' delimiter: line 1 column 8 (char 7)");
+  CHECK(type_error_of<user>(R"({"name": "Ada", "age)") ==
+        "decode_error: Unterminated string starting at: line 1 column 17 (char 16)");
+  // Pretty-printed, in the declared order (every key guessed) and sorted (few guessed).
+  user u{"Ada", 36, std::nullopt, {{"Main St", 12345}}};
+  for (bool sorted : {false, true})
+    CHECK(pyjson::loads<user>(pyjson::dumps(u, {.indent = 2, .sort_keys = sorted})) == u);
 }
 
 TEST_CASE("typed: nested structs in maps in vectors, streams and files") {

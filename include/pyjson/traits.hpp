@@ -66,6 +66,8 @@ template <class T>
 void write_any(pyjson::writer& w, const T& v);
 template <class T>
 void read_any(pyjson::reader& r, T& v);
+template <class Fields, class T>
+void read_fields(pyjson::reader& r, const Fields& f, T& obj);
 
 // The first line of the error for a type without a mapping names the type: this template is
 // declared and never defined (fmt's type_is_unformattable_for idea).
@@ -332,56 +334,7 @@ class reader {
   /// is valid until the value is read. Returns where the closing brace was.
   template <class F>
   const char* read_object(F&& each) {
-    const char* p = start();
-    if (*p != '{') mismatch("object", p);
-    enter(p);
-    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
-    tok_.advance(1);
-    tok_.skip_ws();
-    const char* close = tok_.position();
-    if (!tok_.at_end() && *close == '}') {
-      tok_.advance(1);
-      return close;
-    }
-    for (;;) {
-      const char* q = tok_.position();
-      if (q == tok_.end() || *q != '"')
-        tok_.fail("Expecting property name enclosed in double quotes", q);
-      key_at_ = q;
-      std::string_view key = tok_.read_string(key_scratch_);
-      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
-      if (key.data() == key_scratch_.data()) {
-        owned = key;
-        key = owned;
-      }
-      tok_.skip_ws();
-      const char* colon = tok_.position();
-      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
-      tok_.advance(1);
-#if PYJSON_HAS_EXCEPTIONS
-      try {
-        each(key);
-      } catch (detail::typed_failure& f) {
-        if (!f.at_key) f.path.insert(0, detail::path_segment(key));
-        f.at_key = false;
-        throw;
-      }
-#else
-      each(key);
-#endif
-      tok_.skip_ws();
-      const char* d = tok_.position();
-      if (d < tok_.end() && *d == ',') {
-        tok_.advance(1);
-        tok_.skip_ws();
-        continue;
-      }
-      if (d < tok_.end() && *d == '}') {
-        tok_.advance(1);
-        return d;
-      }
-      tok_.fail("Expecting ',' delimiter", d);
-    }
+    return read_members([](const char*, const char*) { return std::string_view(); }, each);
   }
 
   /// Checks the next value and moves past it without building anything.
@@ -454,6 +407,72 @@ class reader {
   }
 
  private:
+  template <class Fields, class T>
+  friend void detail::read_fields(reader& r, const Fields& f, T& obj);
+
+  // read_object() with a guess at each key: guess(at, end), called with the byte after the
+  // key's opening quote, may return a name whose bytes are there, followed by the closing
+  // quote, and that needs no escape in JSON (printable ASCII but '"' and '\\'). The key is then
+  // that name, and its text is not scanned again. A view without data is no guess.
+  template <class Guess, class F>
+  const char* read_members(Guess&& guess, F&& each) {
+    const char* p = start();
+    if (*p != '{') mismatch("object", p);
+    enter(p);
+    depth_guard guard{depth_};  // a type error unwinding through here gives the level back
+    tok_.advance(1);
+    tok_.skip_ws();
+    const char* close = tok_.position();
+    if (!tok_.at_end() && *close == '}') {
+      tok_.advance(1);
+      return close;
+    }
+    for (;;) {
+      const char* q = tok_.position();
+      if (q == tok_.end() || *q != '"')
+        tok_.fail("Expecting property name enclosed in double quotes", q);
+      key_at_ = q;
+      std::string_view key = guess(q + 1, tok_.end());
+      std::string owned;  // an escaped key lives in the scratch buffer: keep it for the path
+      if (key.data() != nullptr) {
+        tok_.set_position(q + 2 + key.size());
+      } else {
+        key = tok_.read_string(key_scratch_);
+        if (key.data() == key_scratch_.data()) {
+          owned = key;
+          key = owned;
+        }
+      }
+      tok_.skip_ws();
+      const char* colon = tok_.position();
+      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      tok_.advance(1);
+#if PYJSON_HAS_EXCEPTIONS
+      try {
+        each(key);
+      } catch (detail::typed_failure& f) {
+        if (!f.at_key) f.path.insert(0, detail::path_segment(key));
+        f.at_key = false;
+        throw;
+      }
+#else
+      each(key);
+#endif
+      tok_.skip_ws();
+      const char* d = tok_.position();
+      if (d < tok_.end() && *d == ',') {
+        tok_.advance(1);
+        tok_.skip_ws();
+        continue;
+      }
+      if (d < tok_.end() && *d == '}') {
+        tok_.advance(1);
+        return d;
+      }
+      tok_.fail("Expecting ',' delimiter", d);
+    }
+  }
+
   // Skips whitespace and returns the start of the next value; decode_error when there is none.
   const char* start() {
     tok_.skip_ws();
@@ -512,6 +531,20 @@ namespace detail {
 template <class Class, class M>
 constexpr Class class_of(M Class::*);
 
+// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
+// reading compares the text with such names directly (see reader::read_members).
+constexpr bool plain_key(std::string_view k) {
+  for (char c : k)
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+  return true;
+}
+template <std::size_t N>
+constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& names) {
+  std::array<bool, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = plain_key(names[i]);
+  return out;
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -519,6 +552,7 @@ struct member_fields {
   std::array<std::string_view, size> names;
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
+  std::array<bool, size> plain = plain_keys(names);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -532,6 +566,7 @@ struct aggregate_field_list {
   static constexpr std::size_t size = field_count<T>;
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
+  std::array<bool, size> plain = plain_keys(names);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -542,6 +577,7 @@ struct aggregate_field_list {
   consteval aggregate_field_list rename(std::string_view from, std::string_view to) const {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
+    out.plain[index_of(from)] = plain_key(to);
     return out;
   }
   /// Field `name` is neither written nor read.
@@ -561,6 +597,11 @@ struct aggregate_field_list {
     return size;
   }
 };
+
+// The fields of an aggregate without a field list of its own, made once at compile time (a
+// temporary would copy the names and check them again on every read).
+template <class T>
+inline constexpr aggregate_field_list<T> default_fields{};
 
 template <class... Args, std::size_t... I>
 constexpr auto make_member_fields(std::tuple<Args...> args, std::index_sequence<I...>) {

@@ -219,7 +219,7 @@ void write_builtin(pyjson::writer& w, const T& v) {
   } else if constexpr (c == category::enumeration) {
     w.write_int(static_cast<std::underlying_type_t<T>>(v));
   } else if constexpr (c == category::aggregate) {
-    write_fields(w, aggregate_field_list<T>{}, v);
+    write_fields(w, default_fields<T>, v);
   } else {
     no_mapping<T>();
   }
@@ -416,7 +416,7 @@ void read_builtin(pyjson::reader& r, T& out) {
   } else if constexpr (c == category::enumeration) {
     out = static_cast<T>(r.template read_int<std::underlying_type_t<T>>());
   } else if constexpr (c == category::aggregate) {
-    read_fields(r, aggregate_field_list<T>{}, out);
+    read_fields(r, default_fields<T>, out);
   } else {
     no_mapping<T>();
   }
@@ -681,6 +681,26 @@ void read_variant(pyjson::reader& r, V& out) {
   }
 }
 
+// Whether the n bytes at a and b are equal. Keys and field names are short: up to 16 bytes
+// they are compared as two overlapping words (or halves of words), with no call to memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ((load(a, std::uint64_t{}) ^ load(b, std::uint64_t{})) |
+            (load(a + n - 8, std::uint64_t{}) ^ load(b + n - 8, std::uint64_t{}))) == 0;
+  }
+  if (n >= 4)
+    return ((load(a, std::uint32_t{}) ^ load(b, std::uint32_t{})) |
+            (load(a + n - 4, std::uint32_t{}) ^ load(b + n - 4, std::uint32_t{}))) == 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // Reads field I of obj: one entry of the table read_fields dispatches through.
 template <class Fields, class T, std::size_t I>
 void read_field(pyjson::reader& r, const Fields& f, T& obj) {
@@ -698,13 +718,26 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   std::bitset<n == 0 ? 1 : n> seen;
   // Documents usually list keys in one order: the search starts after the field found last.
   std::size_t hint = 0;
-  const char* close = r.read_object([&](std::string_view key) {
+  // The field after the one found last is likely next: its name is compared with the text
+  // at once, which spares scanning the key as a string.
+  auto guess = [&](const char* at, const char* end) {
+    if constexpr (n > 0) {
+      std::string_view name = f.names[hint];
+      if (f.plain[hint] && static_cast<std::size_t>(end - at) > name.size() &&
+          at[name.size()] == '"' && same_bytes(at, name.data(), name.size()))
+        return name;
+    }
+    return std::string_view();
+  };
+  const char* close = r.read_members(guess, [&](std::string_view key) {
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
       // Length and first byte first: most names differ there, without a memcmp call.
       std::string_view name = f.names[i];
-      if (f.skipped[i] || name.size() != key.size() || (!key.empty() && name[0] != key[0]) ||
-          name != key)
+      // A guessed key is the name itself.
+      if (f.skipped[i] ||
+          (key.data() != name.data() &&
+           (name.size() != key.size() || (!key.empty() && name[0] != key[0]) || name != key)))
         continue;
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;
