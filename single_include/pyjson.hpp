@@ -288,6 +288,10 @@ struct load_options {
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 
 namespace pyjson {
 
@@ -841,6 +845,21 @@ struct value_access {
     v.store(b, tag::object);
   }
   static void set_string(value& v, std::string_view s) { v.set_string(s); }
+  // set_string for a string of at most 14 bytes at p, with 16 bytes readable at p (the reader's
+  // strings in the middle of the text): one 16-byte load, masked to length, and one store of
+  // the whole value, instead of zeroing it and then copying a variable length in.
+  static void set_short_string_at(value& v, const char* p, std::size_t n) noexcept {
+#if defined(__SSE2__)
+    const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    bytes = _mm_and_si128(bytes, _mm_cmplt_epi8(index, _mm_set1_epi8(static_cast<char>(n))));
+    // Bytes 14 and 15: the length and the tag.
+    bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
+#else
+    v.set_string(std::string_view(p, n));
+#endif
+  }
   // The two words of a value: for short strings, their bytes (zero padded) and length.
   static std::uint64_t word(const value& v, int i) noexcept {
     std::uint64_t w;
@@ -3432,7 +3451,7 @@ class value_builder {
     const char* p = r_.position();
     if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
-    if constexpr (Build) value_access::set_string(*push(), key);
+    if constexpr (Build) set_string(key);
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
@@ -3445,7 +3464,7 @@ class value_builder {
     switch (c) {
       case '"': {
         std::string_view s = r_.read_string(scratch_);
-        if constexpr (Build) value_access::set_string(*push(), s);
+        if constexpr (Build) set_string(s);
         return;
       }
       case 'n':
@@ -3529,6 +3548,18 @@ class value_builder {
     } else {
       ::new (static_cast<void*>(v)) value(parse_float(p, n.end));
     }
+  }
+
+  // Pushes a string read by the reader. A short one that lies in the text with 16 bytes after
+  // its start (all but the last few of a document) is stored with one load and one store.
+  void set_string(std::string_view s) {
+    value* v = push();
+    auto at = reinterpret_cast<std::uintptr_t>(s.data());
+    if (s.size() <= 14 && at >= reinterpret_cast<std::uintptr_t>(r_.begin()) &&
+        at + 16 <= reinterpret_cast<std::uintptr_t>(r_.end()))
+      value_access::set_short_string_at(*v, s.data(), s.size());
+    else
+      value_access::set_string(*v, s);
   }
 
   // Pushes a null value on the stack and returns it.

@@ -419,7 +419,7 @@ class value_builder {
     const char* p = r_.position();
     if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     std::string_view key = r_.read_string(scratch_);
-    if constexpr (Build) value_access::set_string(*push(), key);
+    if constexpr (Build) set_string(key);
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
@@ -432,7 +432,7 @@ class value_builder {
     switch (c) {
       case '"': {
         std::string_view s = r_.read_string(scratch_);
-        if constexpr (Build) value_access::set_string(*push(), s);
+        if constexpr (Build) set_string(s);
         return;
       }
       case 'n':
@@ -516,6 +516,18 @@ class value_builder {
     } else {
       ::new (static_cast<void*>(v)) value(parse_float(p, n.end));
     }
+  }
+
+  // Pushes a string read by the reader. A short one that lies in the text with 16 bytes after
+  // its start (all but the last few of a document) is stored with one load and one store.
+  void set_string(std::string_view s) {
+    value* v = push();
+    auto at = reinterpret_cast<std::uintptr_t>(s.data());
+    if (s.size() <= 14 && at >= reinterpret_cast<std::uintptr_t>(r_.begin()) &&
+        at + 16 <= reinterpret_cast<std::uintptr_t>(r_.end()))
+      value_access::set_short_string_at(*v, s.data(), s.size());
+    else
+      value_access::set_string(*v, s);
   }
 
   // Pushes a null value on the stack and returns it.
