@@ -276,6 +276,7 @@ struct load_options {
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
@@ -460,13 +461,89 @@ inline string_block* new_string_block(std::string_view s) {
   b->data()[s.size()] = '\0';
   return b;
 }
+
+/// Bytes of output buffer that each thread keeps from one dumps to the next. Writing into a
+/// fresh string for every dumps zero-fills it and copies it at each doubling, and memory that
+/// the system hands out anew costs a page fault per 4 KiB page; a kept buffer costs one copy of
+/// the finished text into the string. Define it to 0 to keep no buffer; sanitizer builds do,
+/// so that every buffer is checked.
+#ifndef PYJSON_WRITE_BUFFER_BYTES
+#if defined(__SANITIZE_ADDRESS__)
+#define PYJSON_WRITE_BUFFER_BYTES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define PYJSON_WRITE_BUFFER_BYTES 0
+#endif
+#endif
+#endif
+#ifndef PYJSON_WRITE_BUFFER_BYTES
+#define PYJSON_WRITE_BUFFER_BYTES (8u << 20)
+#endif
+
+[[noreturn]] inline void throw_bad_alloc() {
+#if PYJSON_HAS_EXCEPTIONS
+  throw std::bad_alloc();
+#else
+  std::abort();  // what operator new does without exceptions
+#endif
+}
+
+// The buffer a thread's writers write into before the text goes to its string (see
+// PYJSON_WRITE_BUFFER_BYTES). One writer at a time uses it; another, nested in a
+// traits<T>::write, gets a buffer of its own.
+class write_buffer {
+ public:
+  write_buffer() = default;
+  write_buffer(const write_buffer&) = delete;
+  write_buffer& operator=(const write_buffer&) = delete;
+  ~write_buffer() {
+    closed() = true;  // writers in later thread_local destructors use buffers of their own
+    release();
+  }
+
+  /// This thread's buffer, or null when it is in use (a dumps called while writing, from a
+  /// traits<T>::write) or gone (thread exit).
+  static write_buffer* take() noexcept {
+    if (PYJSON_WRITE_BUFFER_BYTES == 0 || closed()) return nullptr;
+    static thread_local write_buffer buffer;
+    if (buffer.busy_) return nullptr;
+    buffer.busy_ = true;
+    return &buffer;
+  }
+  /// Ends a take(); a buffer grown beyond the limit is freed.
+  void give_back() noexcept {
+    if (capacity_ > PYJSON_WRITE_BUFFER_BYTES) release();
+    busy_ = false;
+  }
+  void release() noexcept {
+    std::free(data_);
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  static bool& closed() noexcept {
+    static thread_local bool gone = false;
+    return gone;
+  }
+
+  char* data_ = nullptr;
+  std::size_t capacity_ = 0;
+
+ private:
+  bool busy_ = false;
+};
+
 }  // namespace detail
 
-/// Frees the blocks this thread keeps for reuse (see PYJSON_BLOCK_CACHE_BYTES), for example
-/// after a large document in a thread that lives on. Values are not affected.
+/// Frees the blocks and the output buffer this thread keeps for reuse (see
+/// PYJSON_BLOCK_CACHE_BYTES and PYJSON_WRITE_BUFFER_BYTES), for example after a large document
+/// in a thread that lives on. Values are not affected.
 inline void release_cached_blocks() noexcept {
   if (PYJSON_BLOCK_CACHE_BYTES > 0 && !detail::block_cache::closed())
     detail::block_cache::mine().release();
+  if (detail::write_buffer* b = detail::write_buffer::take()) {
+    b->release();
+    b->give_back();
+  }
 }
 
 /// A JSON value: null, bool, integer (int64, uint64 or exact big integer), float (double),
@@ -3762,7 +3839,9 @@ inline std::string with_position(const std::string& message, const char* begin, 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -3790,10 +3869,9 @@ inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
   return t;
 }();
 
-/// Appends JSON text to a std::string through a raw pointer: the string is grown ahead (at
-/// least doubling) and every piece is written with no size bookkeeping of std::string's, which
-/// roughly halves the cost of small appends. The string has its true length again when the
-/// writer is finished or destroyed.
+/// Writes JSON text into a raw buffer: grown ahead (at least doubling), with no size
+/// bookkeeping of std::string's for each piece, which roughly halves the cost of small
+/// appends. The text is appended to the string when the writer is finished or destroyed.
 class writer {
  public:
   /// `streaming` selects the messages of Python's json.dump (always its pure-Python encoder)
@@ -3813,14 +3891,30 @@ class writer {
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
     flat_ = !opt.indent &&
             ((item_sep_ == "," && key_sep_ == ":") || (item_sep_ == ", " && key_sep_ == ": "));
-    std::size_t used = out_.size();
-    out_.resize(used + 256);
-    cur_ = out_.data() + used;
-    lim_ = out_.data() + out_.size();
+    if ((shared_ = write_buffer::take())) {
+      cur_ = base_ = shared_->data_;
+      lim_ = base_ + shared_->capacity_;
+    }
+    room(256);
   }
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
-  ~writer() { trim(); }
+  ~writer() {
+    // An exception is on its way (finish() was not reached): the text so far still goes to
+    // the string, unless memory runs out for it, which must not escape a destructor.
+#if PYJSON_HAS_EXCEPTIONS
+    try {
+      flush();
+    } catch (...) {
+    }
+#else
+    flush();
+#endif
+    if (shared_)
+      shared_->give_back();
+    else
+      std::free(base_);
+  }
 
   void write(const value& v) { write_value(v); }
 
@@ -3828,7 +3922,7 @@ class writer {
   /// a str that may hold lone surrogates and only its encoding to UTF-8 fails, so every other
   /// error of dumps (NaN, types) comes first.
   void finish() {
-    trim();
+    flush();
     if (!deferred_error_.empty()) detail::raise(value_error(deferred_error_));
   }
 
@@ -3977,12 +4071,24 @@ class writer {
       grow(n);
   }
   void grow(std::size_t n) {
-    std::size_t used = static_cast<std::size_t>(cur_ - out_.data());
-    out_.resize(std::max(out_.size() * 2, used + n + 256));
-    cur_ = out_.data() + used;
-    lim_ = out_.data() + out_.size();
+    std::size_t used = static_cast<std::size_t>(cur_ - base_);
+    std::size_t capacity =
+        std::max(2 * static_cast<std::size_t>(lim_ - base_), used + n + (std::size_t(1) << 12));
+    auto* bigger = static_cast<char*>(std::realloc(base_, capacity));
+    if (!bigger) throw_bad_alloc();
+    base_ = bigger;
+    cur_ = base_ + used;
+    lim_ = base_ + capacity;
+    if (shared_) {
+      shared_->data_ = base_;
+      shared_->capacity_ = capacity;
+    }
   }
-  void trim() { out_.resize(static_cast<std::size_t>(cur_ - out_.data())); }
+  // Appends the text written so far to the string.
+  void flush() {
+    out_.append(base_, static_cast<std::size_t>(cur_ - base_));
+    cur_ = base_;
+  }
   void put(char c) {
     room(1);
     *cur_++ = c;
@@ -4197,7 +4303,8 @@ class writer {
   // first run of consecutive surrogates, by code point position in the whole output.
   void defer_surrogate_error(std::uint32_t cp, const unsigned char* p, const unsigned char* end) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::size_t pos = count_code_points(out_.data(), cur_);
+    std::size_t pos =
+        count_code_points(out_.data(), out_.data() + out_.size()) + count_code_points(base_, cur_);
     std::size_t run = 0;
     for (; end - p >= 3 && p[0] == 0xED && p[1] >= 0xA0; p += 3) ++run;
     if (run == 1) {
@@ -4326,8 +4433,10 @@ class writer {
   }
 
   std::string& out_;
-  char* cur_;  // where the next byte goes, inside out_
-  char* lim_;  // the end of out_'s bytes
+  write_buffer* shared_ = nullptr;  // this thread's buffer, or null for one of our own
+  char* base_ = nullptr;            // the buffer (malloc'd)
+  char* cur_ = nullptr;             // where the next byte goes
+  char* lim_ = nullptr;             // the end of the buffer
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;

@@ -9,15 +9,43 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "catch.hpp"
 
 using pyjson::value;
 
 namespace {
-const value sample = pyjson::loads(R"({"b": 1, "a": [1, 2, {"c": null}], "\u00e9": "\u00fc"})");
+struct boxed {  // written as the text of its numbers: a dumps inside a dumps
+  std::vector<int> numbers;
+};
+}  // namespace
+
+template <>
+struct pyjson::traits<boxed> {
+  static void write(pyjson::writer& w, const boxed& b) { w.write_string(pyjson::dumps(b.numbers)); }
+  static void read(pyjson::reader& r, boxed& b) {
+    b.numbers = pyjson::loads<std::vector<int>>(r.read_string());
+  }
+};
+
+namespace {
+// Python's text for [0, 1, ..., n - 1].
+std::string range_text(int n) {
+  std::string s = "[";
+  for (int i = 0; i < n; ++i) s += (i ? ", " : "") + std::to_string(i);
+  return s + "]";
 }
+std::vector<int> range(int n) {
+  std::vector<int> v(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = i;
+  return v;
+}
+
+const value sample = pyjson::loads(R"({"b": 1, "a": [1, 2, {"c": null}], "\u00e9": "\u00fc"})");
+}  // namespace
 
 TEST_CASE("writer: separators and indentation as Python lays them out") {
   CHECK(pyjson::dumps(sample) == R"({"b": 1, "a": [1, 2, {"c": null}], "\u00e9": "\u00fc"})");
@@ -174,6 +202,49 @@ TEST_CASE("writer: lone surrogates and invalid UTF-8") {
                     "string is not valid UTF-8: 'utf-8' codec can't decode byte 0xff in position "
                     "2: invalid start byte");
   CHECK_THROWS_AS(pyjson::dumps(value("\xc3"), {.ensure_ascii = false}), pyjson::value_error);
+}
+
+// Each thread's writers share one kept buffer: a dumps inside a dumps, a dumps that failed
+// half-way, an appending writer and other threads must each get exactly their own text.
+TEST_CASE("writer: the kept output buffer", "[writer]") {
+  // Nested: the inner text is large enough to grow buffers on both levels.
+  std::vector<boxed> nested{{range(3)}, {range(20000)}, {{}}};
+  std::string inner = range_text(20000);
+  CHECK(pyjson::dumps(nested) == "[\"[0, 1, 2]\", \"" + inner + "\", \"[]\"]");
+  CHECK(pyjson::loads<std::vector<boxed>>(pyjson::dumps(nested)).at(1).numbers == range(20000));
+  // A failure deep in a large output leaves nothing behind for the next call.
+  std::vector<double> with_nan(50000, 1.5);
+  with_nan.back() = std::nan("");
+  CHECK_THROWS_WITH(pyjson::dumps(with_nan, {.allow_nan = false}),
+                    "Out of range float values are not JSON compliant");
+  CHECK(pyjson::dumps(std::vector<int>{7}) == "[7]");
+  // The position of a lone surrogate counts every character before it, past many growths.
+  value long_then_lone = pyjson::loads("[\"" + std::string(70000, 'a') + R"(", "\ud800"])");
+  CHECK_THROWS_WITH(pyjson::dumps(long_then_lone, {.ensure_ascii = false}),
+                    "'utf-8' codec can't encode character '\\ud800' in position 70006: "
+                    "surrogates not allowed");
+  // pyjson::writer appends to what the string holds.
+  std::string out = "prefix ";
+  {
+    pyjson::writer w(out, {});
+    w.write(range(3));
+    w.finish();
+  }
+  CHECK(out == "prefix [0, 1, 2]");
+  pyjson::release_cached_blocks();
+  CHECK(pyjson::dumps(range(5)) == range_text(5));
+  // Threads write side by side, each with its own buffer.
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([t, &wrong] {
+      for (int i = 0; i < 200; ++i) {
+        int n = 1000 * t + i;
+        if (pyjson::dumps(range(n)) != range_text(n)) ++wrong[static_cast<std::size_t>(t)];
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(wrong == std::vector<int>(4, 0));
 }
 
 TEST_CASE("writer: floats as Python's repr") {

@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
@@ -194,13 +195,89 @@ inline string_block* new_string_block(std::string_view s) {
   b->data()[s.size()] = '\0';
   return b;
 }
+
+/// Bytes of output buffer that each thread keeps from one dumps to the next. Writing into a
+/// fresh string for every dumps zero-fills it and copies it at each doubling, and memory that
+/// the system hands out anew costs a page fault per 4 KiB page; a kept buffer costs one copy of
+/// the finished text into the string. Define it to 0 to keep no buffer; sanitizer builds do,
+/// so that every buffer is checked.
+#ifndef PYJSON_WRITE_BUFFER_BYTES
+#if defined(__SANITIZE_ADDRESS__)
+#define PYJSON_WRITE_BUFFER_BYTES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define PYJSON_WRITE_BUFFER_BYTES 0
+#endif
+#endif
+#endif
+#ifndef PYJSON_WRITE_BUFFER_BYTES
+#define PYJSON_WRITE_BUFFER_BYTES (8u << 20)
+#endif
+
+[[noreturn]] inline void throw_bad_alloc() {
+#if PYJSON_HAS_EXCEPTIONS
+  throw std::bad_alloc();
+#else
+  std::abort();  // what operator new does without exceptions
+#endif
+}
+
+// The buffer a thread's writers write into before the text goes to its string (see
+// PYJSON_WRITE_BUFFER_BYTES). One writer at a time uses it; another, nested in a
+// traits<T>::write, gets a buffer of its own.
+class write_buffer {
+ public:
+  write_buffer() = default;
+  write_buffer(const write_buffer&) = delete;
+  write_buffer& operator=(const write_buffer&) = delete;
+  ~write_buffer() {
+    closed() = true;  // writers in later thread_local destructors use buffers of their own
+    release();
+  }
+
+  /// This thread's buffer, or null when it is in use (a dumps called while writing, from a
+  /// traits<T>::write) or gone (thread exit).
+  static write_buffer* take() noexcept {
+    if (PYJSON_WRITE_BUFFER_BYTES == 0 || closed()) return nullptr;
+    static thread_local write_buffer buffer;
+    if (buffer.busy_) return nullptr;
+    buffer.busy_ = true;
+    return &buffer;
+  }
+  /// Ends a take(); a buffer grown beyond the limit is freed.
+  void give_back() noexcept {
+    if (capacity_ > PYJSON_WRITE_BUFFER_BYTES) release();
+    busy_ = false;
+  }
+  void release() noexcept {
+    std::free(data_);
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  static bool& closed() noexcept {
+    static thread_local bool gone = false;
+    return gone;
+  }
+
+  char* data_ = nullptr;
+  std::size_t capacity_ = 0;
+
+ private:
+  bool busy_ = false;
+};
+
 }  // namespace detail
 
-/// Frees the blocks this thread keeps for reuse (see PYJSON_BLOCK_CACHE_BYTES), for example
-/// after a large document in a thread that lives on. Values are not affected.
+/// Frees the blocks and the output buffer this thread keeps for reuse (see
+/// PYJSON_BLOCK_CACHE_BYTES and PYJSON_WRITE_BUFFER_BYTES), for example after a large document
+/// in a thread that lives on. Values are not affected.
 inline void release_cached_blocks() noexcept {
   if (PYJSON_BLOCK_CACHE_BYTES > 0 && !detail::block_cache::closed())
     detail::block_cache::mine().release();
+  if (detail::write_buffer* b = detail::write_buffer::take()) {
+    b->release();
+    b->give_back();
+  }
 }
 
 /// A JSON value: null, bool, integer (int64, uint64 or exact big integer), float (double),

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,10 +44,9 @@ inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
   return t;
 }();
 
-/// Appends JSON text to a std::string through a raw pointer: the string is grown ahead (at
-/// least doubling) and every piece is written with no size bookkeeping of std::string's, which
-/// roughly halves the cost of small appends. The string has its true length again when the
-/// writer is finished or destroyed.
+/// Writes JSON text into a raw buffer: grown ahead (at least doubling), with no size
+/// bookkeeping of std::string's for each piece, which roughly halves the cost of small
+/// appends. The text is appended to the string when the writer is finished or destroyed.
 class writer {
  public:
   /// `streaming` selects the messages of Python's json.dump (always its pure-Python encoder)
@@ -65,14 +66,30 @@ class writer {
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
     flat_ = !opt.indent &&
             ((item_sep_ == "," && key_sep_ == ":") || (item_sep_ == ", " && key_sep_ == ": "));
-    std::size_t used = out_.size();
-    out_.resize(used + 256);
-    cur_ = out_.data() + used;
-    lim_ = out_.data() + out_.size();
+    if ((shared_ = write_buffer::take())) {
+      cur_ = base_ = shared_->data_;
+      lim_ = base_ + shared_->capacity_;
+    }
+    room(256);
   }
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
-  ~writer() { trim(); }
+  ~writer() {
+    // An exception is on its way (finish() was not reached): the text so far still goes to
+    // the string, unless memory runs out for it, which must not escape a destructor.
+#if PYJSON_HAS_EXCEPTIONS
+    try {
+      flush();
+    } catch (...) {
+    }
+#else
+    flush();
+#endif
+    if (shared_)
+      shared_->give_back();
+    else
+      std::free(base_);
+  }
 
   void write(const value& v) { write_value(v); }
 
@@ -80,7 +97,7 @@ class writer {
   /// a str that may hold lone surrogates and only its encoding to UTF-8 fails, so every other
   /// error of dumps (NaN, types) comes first.
   void finish() {
-    trim();
+    flush();
     if (!deferred_error_.empty()) detail::raise(value_error(deferred_error_));
   }
 
@@ -229,12 +246,24 @@ class writer {
       grow(n);
   }
   void grow(std::size_t n) {
-    std::size_t used = static_cast<std::size_t>(cur_ - out_.data());
-    out_.resize(std::max(out_.size() * 2, used + n + 256));
-    cur_ = out_.data() + used;
-    lim_ = out_.data() + out_.size();
+    std::size_t used = static_cast<std::size_t>(cur_ - base_);
+    std::size_t capacity =
+        std::max(2 * static_cast<std::size_t>(lim_ - base_), used + n + (std::size_t(1) << 12));
+    auto* bigger = static_cast<char*>(std::realloc(base_, capacity));
+    if (!bigger) throw_bad_alloc();
+    base_ = bigger;
+    cur_ = base_ + used;
+    lim_ = base_ + capacity;
+    if (shared_) {
+      shared_->data_ = base_;
+      shared_->capacity_ = capacity;
+    }
   }
-  void trim() { out_.resize(static_cast<std::size_t>(cur_ - out_.data())); }
+  // Appends the text written so far to the string.
+  void flush() {
+    out_.append(base_, static_cast<std::size_t>(cur_ - base_));
+    cur_ = base_;
+  }
   void put(char c) {
     room(1);
     *cur_++ = c;
@@ -449,7 +478,8 @@ class writer {
   // first run of consecutive surrogates, by code point position in the whole output.
   void defer_surrogate_error(std::uint32_t cp, const unsigned char* p, const unsigned char* end) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::size_t pos = count_code_points(out_.data(), cur_);
+    std::size_t pos =
+        count_code_points(out_.data(), out_.data() + out_.size()) + count_code_points(base_, cur_);
     std::size_t run = 0;
     for (; end - p >= 3 && p[0] == 0xED && p[1] >= 0xA0; p += 3) ++run;
     if (run == 1) {
@@ -578,8 +608,10 @@ class writer {
   }
 
   std::string& out_;
-  char* cur_;  // where the next byte goes, inside out_
-  char* lim_;  // the end of out_'s bytes
+  write_buffer* shared_ = nullptr;  // this thread's buffer, or null for one of our own
+  char* base_ = nullptr;            // the buffer (malloc'd)
+  char* cur_ = nullptr;             // where the next byte goes
+  char* lim_ = nullptr;             // the end of the buffer
   const dump_options& opt_;
   std::string item_sep_, key_sep_;
   std::size_t depth_ = 0;
