@@ -81,17 +81,19 @@ struct copy_frame {
 /// frees them all together; a free list per size is several times faster than the general
 /// allocator for that pattern. Define it to 0 to turn the cache off; sanitizer builds do, so
 /// that every block is checked.
-#ifndef PYJSON_BLOCK_CACHE_BYTES
 #if defined(__SANITIZE_ADDRESS__)
-#define PYJSON_BLOCK_CACHE_BYTES 0
+#define PYJSON_DETAIL_SANITIZED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define PYJSON_BLOCK_CACHE_BYTES 0
-#endif
+#define PYJSON_DETAIL_SANITIZED 1
 #endif
 #endif
 #ifndef PYJSON_BLOCK_CACHE_BYTES
+#if defined(PYJSON_DETAIL_SANITIZED)
+#define PYJSON_BLOCK_CACHE_BYTES 0
+#else
 #define PYJSON_BLOCK_CACHE_BYTES (8u << 20)
+#endif
 #endif
 
 // Small blocks come in 16 size classes: class c holds blocks of 16 * c - 8 bytes, the sizes
@@ -202,16 +204,11 @@ inline string_block* new_string_block(std::string_view s) {
 /// the finished text into the string. Define it to 0 to keep no buffer; sanitizer builds do,
 /// so that every buffer is checked.
 #ifndef PYJSON_WRITE_BUFFER_BYTES
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(PYJSON_DETAIL_SANITIZED)
 #define PYJSON_WRITE_BUFFER_BYTES 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define PYJSON_WRITE_BUFFER_BYTES 0
-#endif
-#endif
-#endif
-#ifndef PYJSON_WRITE_BUFFER_BYTES
+#else
 #define PYJSON_WRITE_BUFFER_BYTES (8u << 20)
+#endif
 #endif
 
 [[noreturn]] inline void throw_bad_alloc() {
