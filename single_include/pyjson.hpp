@@ -323,7 +323,12 @@ enum class tag : std::uint8_t {
 // Heap blocks. Each is one allocation: a header followed by its elements, so a container or a
 // long string costs one allocation whatever its size.
 struct string_block {
-  std::size_t size;
+  // The length, and in the top bit whether the text is known to be valid UTF-8 without
+  // surrogates (strings the reader made): the writer then copies its non-ASCII bytes unchecked.
+  std::size_t size_and_clean;
+  static constexpr std::size_t clean_bit = std::size_t(1) << (sizeof(std::size_t) * 8 - 1);
+  std::size_t size() const noexcept { return size_and_clean & ~clean_bit; }
+  bool clean() const noexcept { return (size_and_clean & clean_bit) != 0; }
   char* data() noexcept { return reinterpret_cast<char*>(this + 1); }
 };
 struct array_block {
@@ -456,9 +461,9 @@ inline std::size_t object_block_bytes(std::size_t capacity) noexcept {
   return sizeof(object_block) + capacity * 32;  // 32 == sizeof(member), checked below
 }
 
-inline string_block* new_string_block(std::string_view s) {
+inline string_block* new_string_block(std::string_view s, bool clean = false) {
   auto* b = static_cast<string_block*>(allocate_block(string_block_bytes(s.size())));
-  b->size = s.size();
+  b->size_and_clean = s.size() | (clean ? string_block::clean_bit : 0);
   if (!s.empty()) std::memcpy(b->data(), s.data(), s.size());
   b->data()[s.size()] = '\0';
   return b;
@@ -789,7 +794,7 @@ class value {
   std::string_view string_view_unchecked() const noexcept {
     if (tag() == detail::tag::short_string) return {reinterpret_cast<const char*>(raw_), raw_[14]};
     auto* b = str_block();
-    return {b->data(), b->size};
+    return {b->data(), b->size()};
   }
 
   value* array_data() const noexcept;
@@ -919,6 +924,17 @@ struct value_access {
     v.store(b, tag::object);
   }
   static void set_string(value& v, std::string_view s) { v.set_string(s); }
+  // set_string for text known to be valid UTF-8 without surrogates (see string_block).
+  static void set_clean_string(value& v, std::string_view s) {
+    if (s.size() <= value::short_capacity)
+      v.set_string(s);
+    else
+      v.store(new_string_block(s, true), tag::long_string);
+  }
+  // Whether v is a long string known to be valid UTF-8 without surrogates.
+  static bool clean_long_string(const value& v) noexcept {
+    return v.tag() == tag::long_string && v.str_block()->clean();
+  }
   // set_string for a string of at most 14 bytes at p, with 16 bytes readable at p (the reader's
   // strings in the middle of the text): one 16-byte load, masked to length, and one store of
   // the whole value, instead of zeroing it and then copying a variable length in.
@@ -1021,7 +1037,8 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
   switch (other.tag()) {
     case detail::tag::long_string:
     case detail::tag::big_int:
-      store(detail::new_string_block(other.string_view_unchecked()), other.tag());
+      store(detail::new_string_block(other.string_view_unchecked(), other.str_block()->clean()),
+            other.tag());
       break;
     case detail::tag::array: {
       std::size_t n = other.arr_block()->size;
@@ -1067,7 +1084,7 @@ inline void value::destroy_owned() noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
       case detail::tag::big_int:
-        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size));
+        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size()));
         break;
       case detail::tag::array: {
         auto* b = v.arr_block();
@@ -3237,6 +3254,7 @@ class reader {
   /// Reads the string whose opening quote is at p_. The result points into the input when the
   /// string has no escapes, else into `scratch`.
   std::string_view read_string(std::string& scratch) {
+    clean_ = true;
     const char* quote = p_;
     const char* p = p_ + 1;
     const char* run = p;
@@ -3278,10 +3296,14 @@ class reader {
         std::size_t n =
             utf8_sequence(u, reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
         if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
+        if (u[0] == 0xED) clean_ = false;      // maybe a surrogate (common_utf8_length skips ED)
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
   }
+
+  /// Whether the string read last is valid UTF-8 without surrogates (its escapes included).
+  bool string_was_clean() const noexcept { return clean_; }
 
   /// Matches `word` at p_ (used for literals).
   bool match(std::string_view word) const noexcept {
@@ -3401,6 +3423,7 @@ class reader {
         p += 6;
       }
     }
+    if (cp >= 0xD800 && cp <= 0xDFFF) clean_ = false;  // a lone surrogate, kept as WTF-8
     append_utf8(out, cp);
     return p;
   }
@@ -3423,6 +3446,7 @@ class reader {
   const char* end_;
   load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
+  bool clean_ = true;  // see string_was_clean()
   std::size_t byte_base_;
 
  public:
@@ -3632,6 +3656,8 @@ class value_builder {
     if (s.size() <= 14 && at >= reinterpret_cast<std::uintptr_t>(r_.begin()) &&
         at + 16 <= reinterpret_cast<std::uintptr_t>(r_.end()))
       value_access::set_short_string_at(*v, s.data(), s.size());
+    else if (r_.string_was_clean())
+      value_access::set_clean_string(*v, s);
     else
       value_access::set_string(*v, s);
   }
@@ -3953,22 +3979,31 @@ class writer {
 #if defined(__SSE2__)
     if (s.size() < 16 && write_short_plain(s)) return;
 #endif
-    write_string_escaped(s);
+    write_string_escaped<false>(s);
+  }
+  /// write_string for text known to be valid UTF-8 without surrogates (a string the reader
+  /// made): without ensure_ascii, its non-ASCII bytes are copied with no check.
+  void write_clean_string(std::string_view s) {
+    if (opt_.ensure_ascii)
+      write_string(s);
+    else
+      write_string_escaped<true>(s);
   }
 
  private:
-  // write_string for text that may need escapes (or is long).
+  // write_string for text that may need escapes (or is long); Clean: see write_clean_string.
+  template <bool Clean>
   [[gnu::noinline]] void write_string_escaped(std::string_view s) {
     const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* p = begin;
     const auto* end = p + s.size();
-    const bool ascii = opt_.ensure_ascii;
+    const bool ascii = !Clean && opt_.ensure_ascii;
     // Invariant of the loop: there is room for the rest of the input copied as is, plus the
     // closing quote; an escape asks for its extra room when it comes.
     room(s.size() + 2);
     *cur_++ = '"';
     for (;;) {
-      p = copy_plain(begin, p, end, ascii);
+      p = copy_plain<Clean>(begin, p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
         room(static_cast<std::size_t>(end - p) + 8);
@@ -4100,13 +4135,14 @@ class writer {
   // DEL with ensure_ascii, which Python escapes) and returns the first that does, or end. The
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
+  template <bool Clean = false>
   const unsigned char* copy_plain(const unsigned char* begin, const unsigned char* p,
                                   const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
-      if (unsigned mask = special_bytes(v, ascii)) {
+      if (unsigned mask = special_bytes<Clean>(v, ascii)) {
         unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
         cur_ += k;
         return p + k;
@@ -4119,7 +4155,7 @@ class writer {
       // already, so their bits are shifted out), then copy the run.
       std::size_t seen = static_cast<std::size_t>(16 - (end - p));
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
-      unsigned mask = special_bytes(v, ascii) >> seen | 1u << (16 - seen);
+      unsigned mask = special_bytes<Clean>(v, ascii) >> seen | 1u << (16 - seen);
       std::size_t k = static_cast<std::size_t>(__builtin_ctz(mask));
       copy_short(cur_, p, k);
       cur_ += k;
@@ -4128,14 +4164,17 @@ class writer {
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
     const unsigned char* run = p;
-    while (p < end && string_byte_classes[*p] == 0 && !(ascii && *p == 0x7f)) ++p;
+    while (p < end && (string_byte_classes[*p] == 0 || (Clean && *p >= 0x80)) &&
+           !(ascii && *p == 0x7f))
+      ++p;
     copy_short(cur_, run, static_cast<std::size_t>(p - run));
     cur_ += p - run;
     return p;
   }
 
 #if defined(__SSE2__)
-  // One bit per byte of v that copy_plain must not copy as is.
+  // One bit per byte of v that copy_plain must not copy as is (non-ASCII bytes unless Clean).
+  template <bool Clean = false>
   static unsigned special_bytes(__m128i v, bool ascii) noexcept {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
@@ -4144,6 +4183,7 @@ class writer {
     __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
     special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
     special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+    if constexpr (Clean) return static_cast<unsigned>(_mm_movemask_epi8(special));
     return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
   }
 #endif
@@ -4326,7 +4366,12 @@ class writer {
       case tag::big_int: put(va::str(v)); return true;
       case tag::float64: write_float(va::f64(v)); return true;
       case tag::short_string: write_inline_string(v); return true;
-      case tag::long_string: write_string(va::str(v)); return true;
+      case tag::long_string:
+        if (value_access::clean_long_string(v))
+          write_clean_string(va::str(v));
+        else
+          write_string(va::str(v));
+        return true;
       case tag::array:
       case tag::object: return false;
     }
@@ -4385,6 +4430,8 @@ class writer {
     const value& k = value_access::key_of(m);
     if (value_access::tag_of(k) == tag::short_string)
       write_inline_string(k);
+    else if (value_access::clean_long_string(k))
+      write_clean_string(value_access::str(k));
     else
       write_string(value_access::str(k));
   }

@@ -247,6 +247,39 @@ TEST_CASE("writer: the kept output buffer", "[writer]") {
   CHECK(wrong == std::vector<int>(4, 0));
 }
 
+// Long strings that loads made are known to be valid UTF-8 unless they hold a surrogate: the
+// writer copies their non-ASCII bytes unchecked, and must still escape what needs it and
+// refuse the surrogates, from escapes or raw bytes, and from copies of such values.
+TEST_CASE("writer: strings from the reader, with and without surrogates", "[writer]") {
+  value v = pyjson::loads(
+      R"(["abc\"def\\ghi\n\u0001\u007f \u00e9 \u65e5\u672c \ud83d\ude00 and then some more text", )"
+      R"("long text with a lone \ud800 in it", "plain ascii text that is long enough"])");
+  CHECK(
+      pyjson::dumps(v) ==
+      R"(["abc\"def\\ghi\n\u0001\u007f \u00e9 \u65e5\u672c \ud83d\ude00 and then some more text", )"
+      R"("long text with a lone \ud800 in it", "plain ascii text that is long enough"])");
+  const char* message =
+      "'utf-8' codec can't encode character '\\ud800' in position 81: surrogates not allowed";
+  CHECK_THROWS_WITH(pyjson::dumps(v, {.ensure_ascii = false}), message);
+  value copy = v;
+  CHECK_THROWS_WITH(pyjson::dumps(copy, {.ensure_ascii = false}), message);
+  value clean = pyjson::array({v[0], v[2]});
+  CHECK(pyjson::dumps(clean, {.ensure_ascii = false}) ==
+        "[\"abc\\\"def\\\\ghi\\n\\u0001\x7f \xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac "
+        "\xf0\x9f\x98\x80 and then some more text\", \"plain ascii text that is long enough\"]");
+  // A raw surrogate in the text (accepted by loads, as json.loads(bytes) does).
+  value raw = pyjson::loads("[\"0123456789abcdef \xed\xa0\x80 raw surrogate\"]");
+  CHECK(pyjson::dumps(raw) == R"(["0123456789abcdef \ud800 raw surrogate"])");
+  CHECK_THROWS_WITH(
+      pyjson::dumps(raw, {.ensure_ascii = false}),
+      "'utf-8' codec can't encode character '\\ud800' in position 19: surrogates not allowed");
+  // The same for keys, and a string made in C++ is checked as ever.
+  value keys = pyjson::loads(R"({"a long key with \ud800 inside": 1})");
+  CHECK_THROWS_AS(pyjson::dumps(keys, {.ensure_ascii = false}), pyjson::value_error);
+  CHECK_THROWS_AS(pyjson::dumps(value(std::string(20, 'a') + "\xff"), {.ensure_ascii = false}),
+                  pyjson::value_error);
+}
+
 TEST_CASE("writer: floats as Python's repr") {
   auto [d, expected] = GENERATE(table<double, std::string>({
       {1e16, "1e+16"},

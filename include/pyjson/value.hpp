@@ -57,7 +57,12 @@ enum class tag : std::uint8_t {
 // Heap blocks. Each is one allocation: a header followed by its elements, so a container or a
 // long string costs one allocation whatever its size.
 struct string_block {
-  std::size_t size;
+  // The length, and in the top bit whether the text is known to be valid UTF-8 without
+  // surrogates (strings the reader made): the writer then copies its non-ASCII bytes unchecked.
+  std::size_t size_and_clean;
+  static constexpr std::size_t clean_bit = std::size_t(1) << (sizeof(std::size_t) * 8 - 1);
+  std::size_t size() const noexcept { return size_and_clean & ~clean_bit; }
+  bool clean() const noexcept { return (size_and_clean & clean_bit) != 0; }
   char* data() noexcept { return reinterpret_cast<char*>(this + 1); }
 };
 struct array_block {
@@ -190,9 +195,9 @@ inline std::size_t object_block_bytes(std::size_t capacity) noexcept {
   return sizeof(object_block) + capacity * 32;  // 32 == sizeof(member), checked below
 }
 
-inline string_block* new_string_block(std::string_view s) {
+inline string_block* new_string_block(std::string_view s, bool clean = false) {
   auto* b = static_cast<string_block*>(allocate_block(string_block_bytes(s.size())));
-  b->size = s.size();
+  b->size_and_clean = s.size() | (clean ? string_block::clean_bit : 0);
   if (!s.empty()) std::memcpy(b->data(), s.data(), s.size());
   b->data()[s.size()] = '\0';
   return b;
@@ -523,7 +528,7 @@ class value {
   std::string_view string_view_unchecked() const noexcept {
     if (tag() == detail::tag::short_string) return {reinterpret_cast<const char*>(raw_), raw_[14]};
     auto* b = str_block();
-    return {b->data(), b->size};
+    return {b->data(), b->size()};
   }
 
   value* array_data() const noexcept;
@@ -653,6 +658,17 @@ struct value_access {
     v.store(b, tag::object);
   }
   static void set_string(value& v, std::string_view s) { v.set_string(s); }
+  // set_string for text known to be valid UTF-8 without surrogates (see string_block).
+  static void set_clean_string(value& v, std::string_view s) {
+    if (s.size() <= value::short_capacity)
+      v.set_string(s);
+    else
+      v.store(new_string_block(s, true), tag::long_string);
+  }
+  // Whether v is a long string known to be valid UTF-8 without surrogates.
+  static bool clean_long_string(const value& v) noexcept {
+    return v.tag() == tag::long_string && v.str_block()->clean();
+  }
   // set_string for a string of at most 14 bytes at p, with 16 bytes readable at p (the reader's
   // strings in the middle of the text): one 16-byte load, masked to length, and one store of
   // the whole value, instead of zeroing it and then copying a variable length in.
@@ -755,7 +771,8 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
   switch (other.tag()) {
     case detail::tag::long_string:
     case detail::tag::big_int:
-      store(detail::new_string_block(other.string_view_unchecked()), other.tag());
+      store(detail::new_string_block(other.string_view_unchecked(), other.str_block()->clean()),
+            other.tag());
       break;
     case detail::tag::array: {
       std::size_t n = other.arr_block()->size;
@@ -801,7 +818,7 @@ inline void value::destroy_owned() noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
       case detail::tag::big_int:
-        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size));
+        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size()));
         break;
       case detail::tag::array: {
         auto* b = v.arr_block();

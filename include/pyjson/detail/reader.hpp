@@ -131,6 +131,7 @@ class reader {
   /// Reads the string whose opening quote is at p_. The result points into the input when the
   /// string has no escapes, else into `scratch`.
   std::string_view read_string(std::string& scratch) {
+    clean_ = true;
     const char* quote = p_;
     const char* p = p_ + 1;
     const char* run = p;
@@ -172,10 +173,14 @@ class reader {
         std::size_t n =
             utf8_sequence(u, reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
         if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
+        if (u[0] == 0xED) clean_ = false;      // maybe a surrogate (common_utf8_length skips ED)
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
   }
+
+  /// Whether the string read last is valid UTF-8 without surrogates (its escapes included).
+  bool string_was_clean() const noexcept { return clean_; }
 
   /// Matches `word` at p_ (used for literals).
   bool match(std::string_view word) const noexcept {
@@ -295,6 +300,7 @@ class reader {
         p += 6;
       }
     }
+    if (cp >= 0xD800 && cp <= 0xDFFF) clean_ = false;  // a lone surrogate, kept as WTF-8
     append_utf8(out, cp);
     return p;
   }
@@ -317,6 +323,7 @@ class reader {
   const char* end_;
   load_options opt_;  // a copy: a reader may outlive the options it was given
   bool allow_surrogates_;
+  bool clean_ = true;  // see string_was_clean()
   std::size_t byte_base_;
 
  public:
@@ -526,6 +533,8 @@ class value_builder {
     if (s.size() <= 14 && at >= reinterpret_cast<std::uintptr_t>(r_.begin()) &&
         at + 16 <= reinterpret_cast<std::uintptr_t>(r_.end()))
       value_access::set_short_string_at(*v, s.data(), s.size());
+    else if (r_.string_was_clean())
+      value_access::set_clean_string(*v, s);
     else
       value_access::set_string(*v, s);
   }

@@ -131,22 +131,31 @@ class writer {
 #if defined(__SSE2__)
     if (s.size() < 16 && write_short_plain(s)) return;
 #endif
-    write_string_escaped(s);
+    write_string_escaped<false>(s);
+  }
+  /// write_string for text known to be valid UTF-8 without surrogates (a string the reader
+  /// made): without ensure_ascii, its non-ASCII bytes are copied with no check.
+  void write_clean_string(std::string_view s) {
+    if (opt_.ensure_ascii)
+      write_string(s);
+    else
+      write_string_escaped<true>(s);
   }
 
  private:
-  // write_string for text that may need escapes (or is long).
+  // write_string for text that may need escapes (or is long); Clean: see write_clean_string.
+  template <bool Clean>
   [[gnu::noinline]] void write_string_escaped(std::string_view s) {
     const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* p = begin;
     const auto* end = p + s.size();
-    const bool ascii = opt_.ensure_ascii;
+    const bool ascii = !Clean && opt_.ensure_ascii;
     // Invariant of the loop: there is room for the rest of the input copied as is, plus the
     // closing quote; an escape asks for its extra room when it comes.
     room(s.size() + 2);
     *cur_++ = '"';
     for (;;) {
-      p = copy_plain(begin, p, end, ascii);
+      p = copy_plain<Clean>(begin, p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
         room(static_cast<std::size_t>(end - p) + 8);
@@ -278,13 +287,14 @@ class writer {
   // DEL with ensure_ascii, which Python escapes) and returns the first that does, or end. The
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
+  template <bool Clean = false>
   const unsigned char* copy_plain(const unsigned char* begin, const unsigned char* p,
                                   const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
-      if (unsigned mask = special_bytes(v, ascii)) {
+      if (unsigned mask = special_bytes<Clean>(v, ascii)) {
         unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
         cur_ += k;
         return p + k;
@@ -297,7 +307,7 @@ class writer {
       // already, so their bits are shifted out), then copy the run.
       std::size_t seen = static_cast<std::size_t>(16 - (end - p));
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
-      unsigned mask = special_bytes(v, ascii) >> seen | 1u << (16 - seen);
+      unsigned mask = special_bytes<Clean>(v, ascii) >> seen | 1u << (16 - seen);
       std::size_t k = static_cast<std::size_t>(__builtin_ctz(mask));
       copy_short(cur_, p, k);
       cur_ += k;
@@ -306,14 +316,17 @@ class writer {
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
     const unsigned char* run = p;
-    while (p < end && string_byte_classes[*p] == 0 && !(ascii && *p == 0x7f)) ++p;
+    while (p < end && (string_byte_classes[*p] == 0 || (Clean && *p >= 0x80)) &&
+           !(ascii && *p == 0x7f))
+      ++p;
     copy_short(cur_, run, static_cast<std::size_t>(p - run));
     cur_ += p - run;
     return p;
   }
 
 #if defined(__SSE2__)
-  // One bit per byte of v that copy_plain must not copy as is.
+  // One bit per byte of v that copy_plain must not copy as is (non-ASCII bytes unless Clean).
+  template <bool Clean = false>
   static unsigned special_bytes(__m128i v, bool ascii) noexcept {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
@@ -322,6 +335,7 @@ class writer {
     __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
     special = _mm_or_si128(special, _mm_cmpeq_epi8(v, del));
     special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+    if constexpr (Clean) return static_cast<unsigned>(_mm_movemask_epi8(special));
     return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
   }
 #endif
@@ -504,7 +518,12 @@ class writer {
       case tag::big_int: put(va::str(v)); return true;
       case tag::float64: write_float(va::f64(v)); return true;
       case tag::short_string: write_inline_string(v); return true;
-      case tag::long_string: write_string(va::str(v)); return true;
+      case tag::long_string:
+        if (value_access::clean_long_string(v))
+          write_clean_string(va::str(v));
+        else
+          write_string(va::str(v));
+        return true;
       case tag::array:
       case tag::object: return false;
     }
@@ -563,6 +582,8 @@ class writer {
     const value& k = value_access::key_of(m);
     if (value_access::tag_of(k) == tag::short_string)
       write_inline_string(k);
+    else if (value_access::clean_long_string(k))
+      write_clean_string(value_access::str(k));
     else
       write_string(value_access::str(k));
   }
