@@ -366,3 +366,47 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
   CHECK(slow_floats > 40000);
   CHECK(ints > 30000);
 }
+
+// Runs of three-byte sequences (Chinese, Japanese) are checked up to five at a time, in the
+// reader and in the writer. Random mixes of such runs with other sequences, valid and not,
+// must be read and written exactly as the byte-by-byte check (find_utf8_error) says.
+TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
+  const std::string pieces[] = {
+      "\xE6\x97\xA5", "\xE3\x81\x82",     "\xEF\xBF\xBD", "\xE1\x80\x80", "a",
+      "\xC3\xA9",     "\xF0\x9F\x98\x80",  // valid: 2 and 4 bytes
+      "\xE0\xA0\x80",                      // valid, but E0 is checked one by one
+      "\xED\xA0\x80",                      // a surrogate: loads keeps it
+      "\xE0\x80\x80", "\xE6\x97",         "\xE6",         "\x80",         "\xED\xBF",
+      "\xE6\x97\x41"};  // invalid
+  std::mt19937 rng(20261130);
+  int valid = 0, invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    bool rare = rng() % 4 == 0;  // most rounds only CJK and ASCII, so long runs form
+    std::size_t count = 1 + rng() % 24;
+    for (std::size_t i = 0; i < count; ++i)
+      s += pieces[rare ? rng() % std::size(pieces) : rng() % 5];
+    bool ok = !pyjson::detail::find_utf8_error(s.data(), s.data() + s.size(), true);
+    bool surrogate = ok && pyjson::detail::find_utf8_error(s.data(), s.data() + s.size(), false);
+    std::string text = "\"" + s + "\"";
+    if (ok) {
+      ++valid;
+      value v = pyjson::loads(text);
+      REQUIRE(v.get<std::string>() == s);
+      if (surrogate) {
+        REQUIRE_THROWS_AS(pyjson::dumps(v, {.ensure_ascii = false}), pyjson::value_error);
+        REQUIRE_THROWS_AS(pyjson::dumps(value(s), {.ensure_ascii = false}), pyjson::value_error);
+      } else {
+        REQUIRE(pyjson::dumps(v, {.ensure_ascii = false}) == text);
+        REQUIRE(pyjson::dumps(value(s), {.ensure_ascii = false}) == text);
+        REQUIRE(pyjson::loads(pyjson::dumps(v)) == v);  // ensure_ascii: \u escapes
+      }
+    } else {
+      ++invalid;
+      REQUIRE_THROWS_AS(pyjson::loads(text), pyjson::decode_error);
+      REQUIRE_THROWS_AS(pyjson::dumps(value(s), {.ensure_ascii = false}), pyjson::value_error);
+    }
+  }
+  CHECK(valid > 15000);
+  CHECK(invalid > 1000);
+}

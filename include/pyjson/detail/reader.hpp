@@ -165,6 +165,14 @@ class reader {
       // other than Latin is a run of them).
       do {
         auto u = reinterpret_cast<const unsigned char*>(p);
+#if defined(__SSE2__)
+        if (end_ - p >= 16) {
+          if (std::size_t n = three_byte_run(u)) {
+            p += n;
+            continue;
+          }
+        }
+#endif
         if (std::size_t n = common_utf8_length(u, static_cast<std::size_t>(end_ - p))) {
           p += n;
           continue;

@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pyjson::detail {
 
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
@@ -30,6 +34,29 @@ inline std::size_t common_utf8_length(const unsigned char* p, std::size_t avail)
     return 3;
   return 0;
 }
+
+#if defined(__SSE2__)
+/// The bytes at p that form a run of three-byte sequences of the kind common_utf8_length
+/// accepts (lead byte E1..EF but ED, two continuation bytes): 0, 3, ..., 15. Sixteen bytes must
+/// be readable at p. Chinese and Japanese text is such runs: one vector check settles up to
+/// five characters.
+inline std::size_t three_byte_run(const unsigned char* p) noexcept {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Continuation bytes 80..BF are the bytes below C0 taken as signed.
+  unsigned cont = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)))));
+  __m128i e = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xF0))),
+                             _mm_set1_epi8(static_cast<char>(0xE0)));
+  __m128i excluded = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED))));
+  unsigned lead = static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(excluded, e)));
+  // Five sequences: leads at bytes 0, 3, 6, 9, 12, continuations at the others below 15. The
+  // first byte that breaks the pattern ends the run, rounded down to whole sequences.
+  unsigned mismatch = ((cont ^ 0x6DB6u) | (lead ^ 0x1249u)) & 0x7FFFu;
+  unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 15u;
+  return good / 3 * 3;
+}
+#endif
 
 /// Length of the valid UTF-8 sequence at p (1 to 4), or 0 with `err` filled (start relative to
 /// p) when the bytes at p do not start one. `allow_surrogates` also accepts U+D800..U+DFFF
