@@ -5230,12 +5230,8 @@ class reader {
   /// An array: calls each() once per element; each() must read (or skip) the element.
   template <class F>
   void read_array(F&& each) {
-    const char* p = start();
-    if (*p != '[') mismatch("array", p);
-    enter(p);
+    open_container('[', "array");
     depth_guard guard{depth_};  // a type error unwinding through here gives the level back
-    tok_.advance(1);
-    tok_.skip_ws();
     std::size_t index = 0;
     if (!tok_.at_end() && *tok_.position() == ']') {
       tok_.advance(1);
@@ -5352,12 +5348,8 @@ class reader {
   // that name, and its text is not scanned again. A view without data is no guess.
   template <class Guess, class F>
   const char* read_members(Guess&& guess, F&& each) {
-    const char* p = start();
-    if (*p != '{') mismatch("object", p);
-    enter(p);
+    open_container('{', "object");
     depth_guard guard{depth_};  // a type error unwinding through here gives the level back
-    tok_.advance(1);
-    tok_.skip_ws();
     const char* close = tok_.position();
     if (!tok_.at_end() && *close == '}') {
       tok_.advance(1);
@@ -5415,9 +5407,15 @@ class reader {
     if (tok_.at_end()) tok_.fail("Expecting value", tok_.position());
     return tok_.position();
   }
-  void enter(const char* p) {
+  // Moves into the array or object at the next value (a type error for anything else), one
+  // level deeper; the caller then holds a depth_guard for that level.
+  void open_container(char bracket, std::string_view expected) {
+    const char* p = start();
+    if (*p != bracket) mismatch(expected, p);
     if (++depth_ > tok_.options().max_depth) [[unlikely]]
       tok_.fail_depth(p);
+    tok_.advance(1);
+    tok_.skip_ws();
   }
   [[noreturn]] void mismatch(std::string_view expected, const char* p) {
     // A value that is not even JSON is a syntax error, reported as Python reports it.
