@@ -513,7 +513,7 @@ class value {
 
   // Strings of up to 14 bytes live inside the value: bytes 0..13, length in byte 14.
   static constexpr std::size_t short_capacity = 14;
-  void set_string(std::string_view s) {
+  void set_string(std::string_view s, bool clean = false) {
     if (s.size() <= short_capacity) {
       // Unused bytes are zero, so two short strings are equal exactly when their 16 bytes are
       // (the reader compares object keys that way).
@@ -522,7 +522,7 @@ class value {
       raw_[14] = static_cast<unsigned char>(s.size());
       set_tag(detail::tag::short_string);
     } else {
-      store(detail::new_string_block(s), detail::tag::long_string);
+      store(detail::new_string_block(s, clean), detail::tag::long_string);
     }
   }
   std::string_view string_view_unchecked() const noexcept {
@@ -657,13 +657,10 @@ struct value_access {
     }
     v.store(b, tag::object);
   }
-  static void set_string(value& v, std::string_view s) { v.set_string(s); }
-  // set_string for text known to be valid UTF-8 without surrogates (see string_block).
-  static void set_clean_string(value& v, std::string_view s) {
-    if (s.size() <= value::short_capacity)
-      v.set_string(s);
-    else
-      v.store(new_string_block(s, true), tag::long_string);
+  // `clean`: the text is known to be valid UTF-8 without surrogates (see string_block); only
+  // long strings keep that.
+  static void set_string(value& v, std::string_view s, bool clean = false) {
+    v.set_string(s, clean);
   }
   // Whether v is a long string known to be valid UTF-8 without surrogates.
   static bool clean_long_string(const value& v) noexcept {

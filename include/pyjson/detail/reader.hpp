@@ -541,10 +541,8 @@ class value_builder {
     if (s.size() <= 14 && at >= reinterpret_cast<std::uintptr_t>(r_.begin()) &&
         at + 16 <= reinterpret_cast<std::uintptr_t>(r_.end()))
       value_access::set_short_string_at(*v, s.data(), s.size());
-    else if (r_.string_was_clean())
-      value_access::set_clean_string(*v, s);
     else
-      value_access::set_string(*v, s);
+      value_access::set_string(*v, s, r_.string_was_clean());
   }
 
   // Pushes a null value on the stack and returns it.
