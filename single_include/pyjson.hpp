@@ -4409,12 +4409,7 @@ class writer {
       case tag::big_int: put(va::str(v)); return true;
       case tag::float64: write_float(va::f64(v)); return true;
       case tag::short_string: write_inline_string(v); return true;
-      case tag::long_string:
-        if (value_access::clean_long_string(v))
-          write_clean_string(va::str(v));
-        else
-          write_string(va::str(v));
-        return true;
+      case tag::long_string: write_long_string(v); return true;
       case tag::array:
       case tag::object: return false;
     }
@@ -4473,10 +4468,15 @@ class writer {
     const value& k = value_access::key_of(m);
     if (value_access::tag_of(k) == tag::short_string)
       write_inline_string(k);
-    else if (value_access::clean_long_string(k))
-      write_clean_string(value_access::str(k));
     else
-      write_string(value_access::str(k));
+      write_long_string(k);
+  }
+  // A long string value, unchecked when the reader made it (see write_clean_string).
+  void write_long_string(const value& v) {
+    if (value_access::clean_long_string(v))
+      write_clean_string(value_access::str(v));
+    else
+      write_string(value_access::str(v));
   }
 
   // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
