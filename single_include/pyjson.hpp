@@ -3349,14 +3349,14 @@ class reader {
   // At least one whitespace byte at p_.
   [[gnu::noinline]] void skip_ws_run() noexcept {
     const char* p = p_;
-    // Most gaps are none or one byte (", ", ": "); indented documents have long runs of
-    // spaces after each newline, which go sixteen bytes at a time.
+    // Most gaps are none or one byte (", ", ": "); indented documents have runs of spaces
+    // after each newline, which go sixteen bytes at a time. A run of two or more goes straight
+    // to the sixteen-byte test: testing a few more bytes one by one first costs a mispredicted
+    // branch whenever the indentation changes length (6% on twitter.json).
     ++p;  // skip_ws saw that the first byte is whitespace
-    for (int i = 1; i < 4; ++i, ++p) {
-      if (p == end_ || !is_ws(*p)) {
-        p_ = p;
-        return;
-      }
+    if (p == end_ || !is_ws(*p)) {
+      p_ = p;
+      return;
     }
 #if defined(__SSE2__)
     const __m128i space = _mm_set1_epi8(' ');

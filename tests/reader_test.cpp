@@ -1,6 +1,7 @@
 // Tests of the reader: Python's grammar, numbers, strings, and Python's error messages and
 // positions. Expected texts were produced by python3 (json.loads / str(JSONDecodeError)).
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -118,6 +119,39 @@ TEST_CASE("reader: literals and whitespace") {
   CHECK(error_of("NaN", no_nan) == "Expecting value: line 1 column 1 (char 0)");
   CHECK(error_of("[1, -Infinity]", no_nan) == "Expecting value: line 1 column 5 (char 4)");
   CHECK(error_of("\f1") == "Expecting value: line 1 column 1 (char 0)");  // \f is not JSON space
+}
+
+TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
+  // Runs of 0..40 bytes of the four whitespace characters, between every kind of token and at
+  // the end of the text, then a byte that is not JSON whitespace ('\f', '\v', NUL) where the
+  // run would go on: the run ends exactly there.
+  const char ws[] = {' ', '\n', '\t', '\r'};
+  // Python's "line L column C (char P)" for position pos of text.
+  auto where = [](const std::string& text, std::size_t pos) {
+    auto nl = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+    bool has = nl != std::string::npos && nl < pos;
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n');
+    auto col = has ? pos - nl : pos + 1;
+    return "line " + std::to_string(line) + " column " + std::to_string(col) + " (char " +
+           std::to_string(pos) + ")";
+  };
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string gap;
+    for (std::size_t i = 0; i < n; ++i) gap += ws[(i * 7 + n) % 4];
+    std::string text = gap + "{" + gap + "\"a\"" + gap + ":" + gap + "[" + gap + "1" + gap + "," +
+                       gap + "true" + gap + "]" + gap + "}" + gap;
+    CAPTURE(n);
+    CHECK(pyjson::dumps(pyjson::loads(text)) == R"({"a": [1, true]})");
+    for (char stray : {'\f', '\v', '\0'}) {
+      std::string bad = "[1," + gap + std::string(1, stray) + gap + "2]";
+      CHECK(error_of(bad) == "Expecting value: " + where(bad, 3 + n));
+      std::string tail = "[1]" + gap + std::string(1, stray) + gap;
+      CHECK(error_of(tail) == "Extra data: " + where(tail, 3 + n));
+    }
+  }
+  // Spot checks of where() against Python.
+  CHECK(error_of("[1,\n  \f]") == "Expecting value: line 2 column 3 (char 6)");
+  CHECK(error_of("[1] \r\n\t\v") == "Extra data: line 2 column 2 (char 7)");
 }
 
 TEST_CASE("reader: numbers as Python reads them") {
