@@ -1698,30 +1698,34 @@ inline std::string utf8_error_message(const char* begin, const utf8_error& err) 
   return m;
 }
 
-/// Appends code point cp as UTF-8; surrogates (U+D800..U+DFFF) get the three-byte form (WTF-8).
+/// Writes code point cp as UTF-8 (1 to 4 bytes) at out and returns the end; surrogates
+/// (U+D800..U+DFFF) get the three-byte form (WTF-8).
+inline char* put_utf8(char* out, std::uint32_t cp) noexcept {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return out + 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return out + 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return out + 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return out + 4;
+}
+/// Appends code point cp as UTF-8, as put_utf8 writes it.
 inline void append_utf8(std::string& out, std::uint32_t cp) {
   char buf[4];
-  std::size_t n;
-  if (cp < 0x80) {
-    buf[0] = static_cast<char>(cp);
-    n = 1;
-  } else if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  out.append(buf, n);
+  out.append(buf, static_cast<std::size_t>(put_utf8(buf, cp) - buf));
 }
 
 /// Decodes the (already validated) sequence of n bytes at p.
@@ -3181,12 +3185,17 @@ namespace pyjson::detail {
 
 inline bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value of each hex digit, and -1 for every other byte: a \uXXXX escape is four lookups
+// and one test, not a chain of range tests per digit.
+inline constexpr std::array<std::int8_t, 256> hex_values = [] {
+  std::array<std::int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c >= '0' && c <= '9'   ? c - '0'
+                                                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                                                     : -1);
+  return t;
+}();
 
 // Bytes a string scan can pass over: not '"', not '\\', not a control character, ASCII.
 inline constexpr std::array<bool, 256> plain_string_bytes = [] {
@@ -3277,12 +3286,25 @@ class reader {
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
   /// string has no escapes, else into `scratch`.
+  ///
+  /// Decoding writes into scratch through a pointer: scratch only grows (its size is room,
+  /// not the decoded length, which is `decoded`), so a run and an escape cost two plain
+  /// copies rather than appends that check the capacity byte by byte.
   std::string_view read_string(std::string& scratch) {
     clean_ = true;
     const char* quote = p_;
     const char* p = p_ + 1;
     const char* run = p;
     bool escaped = false;
+    std::size_t decoded = 0;
+    // Copies the run before p into scratch, with room for 4 bytes more, and returns its end.
+    auto flush_run = [&](const char* at) {
+      auto n = static_cast<std::size_t>(at - run);
+      if (scratch.size() - decoded < n + 4) [[unlikely]]
+        grow_scratch(scratch, decoded + n + 4);
+      std::memcpy(scratch.data() + decoded, run, n);
+      return scratch.data() + decoded + n;
+    };
     for (;;) {
       p = skip_plain(p);
       if (p == end_) fail("Unterminated string starting at", quote);
@@ -3290,16 +3312,14 @@ class reader {
       if (c == '"') {
         p_ = p + 1;
         if (!escaped) return {run, static_cast<std::size_t>(p - run)};
-        scratch.append(run, static_cast<std::size_t>(p - run));
-        return scratch;
+        decoded = static_cast<std::size_t>(flush_run(p) - scratch.data());
+        return {scratch.data(), decoded};
       }
       if (c == '\\') {
-        if (!escaped) {
-          scratch.clear();
-          escaped = true;
-        }
-        scratch.append(run, static_cast<std::size_t>(p - run));
-        p = read_escape(p, quote, scratch);
+        escaped = true;
+        char* out = flush_run(p);
+        p = read_escape(p, quote, out);
+        decoded = static_cast<std::size_t>(out - scratch.data());
         run = p;
         continue;
       }
@@ -3332,6 +3352,11 @@ class reader {
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
+  }
+
+  // Out of line: resize() is a lot of code for read_string's loop to carry.
+  [[gnu::noinline]] static void grow_scratch(std::string& scratch, std::size_t need) {
+    scratch.resize(std::max(2 * scratch.size(), need + 60));
   }
 
   /// Whether the string read last is valid UTF-8 without surrogates (its escapes included).
@@ -3428,21 +3453,27 @@ class reader {
     return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
   }
 
-  // p is at a backslash; appends the decoded character and returns where scanning resumes.
-  const char* read_escape(const char* p, const char* quote, std::string& out) {
+  // p is at a backslash; writes the decoded character (at most 4 bytes) at out, moves out past
+  // it and returns where scanning resumes.
+  const char* read_escape(const char* p, const char* quote, char*& out) {
     if (end_ - p < 2) fail("Unterminated string starting at", quote);
     char e = p[1];
+    char one;
     switch (e) {
-      case '"': out += '"'; return p + 2;
-      case '\\': out += '\\'; return p + 2;
-      case '/': out += '/'; return p + 2;
-      case 'b': out += '\b'; return p + 2;
-      case 'f': out += '\f'; return p + 2;
-      case 'n': out += '\n'; return p + 2;
-      case 'r': out += '\r'; return p + 2;
-      case 't': out += '\t'; return p + 2;
-      case 'u': break;
+      case '"': one = '"'; break;
+      case '\\': one = '\\'; break;
+      case '/': one = '/'; break;
+      case 'b': one = '\b'; break;
+      case 'f': one = '\f'; break;
+      case 'n': one = '\n'; break;
+      case 'r': one = '\r'; break;
+      case 't': one = '\t'; break;
+      case 'u': one = 0; break;
       default: fail("Invalid \\escape", p);
+    }
+    if (e != 'u') {
+      *out++ = one;
+      return p + 2;
     }
     std::uint32_t cp = read_hex4(p + 1);
     p += 6;
@@ -3456,7 +3487,7 @@ class reader {
       }
     }
     if (cp >= 0xD800 && cp <= 0xDFFF) clean_ = false;  // a lone surrogate, kept as WTF-8
-    append_utf8(out, cp);
+    out = put_utf8(out, cp);
     return p;
   }
   // u is at the 'u' of \uXXXX.
@@ -3464,13 +3495,10 @@ class reader {
     // CPython's scanner wants a character after the four digits (the string must still be
     // open), so an input that ends right after them is an invalid escape, not unterminated.
     if (end_ - u < 6) fail("Invalid \\uXXXX escape", u);
-    std::uint32_t cp = 0;
-    for (int i = 1; i <= 4; ++i) {
-      int h = hex_value(u[i]);
-      if (h < 0) fail("Invalid \\uXXXX escape", u);
-      cp = cp << 4 | static_cast<std::uint32_t>(h);
-    }
-    return cp;
+    auto digit = [u](int i) { return hex_values[static_cast<unsigned char>(u[i])]; };
+    int a = digit(1), b = digit(2), c = digit(3), d = digit(4);
+    if ((a | b | c | d) < 0) fail("Invalid \\uXXXX escape", u);
+    return static_cast<std::uint32_t>(a << 12 | b << 8 | c << 4 | d);
   }
 
   const char* begin_;

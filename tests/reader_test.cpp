@@ -7,10 +7,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <pyjson.hpp>
 #include <random>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "catch.hpp"
 
@@ -216,6 +218,69 @@ TEST_CASE("reader: strings, escapes and surrogates") {
                                                std::to_string(n + 2) + " (char " +
                                                std::to_string(n + 1) + ")");
   }
+}
+
+TEST_CASE("reader: escaped strings of every size, one after another") {
+  // Decoded text goes into a buffer kept from string to string and grown as needed: long
+  // strings of escapes, runs of every length between them, then shorter strings that must not
+  // show what a longer one left behind.
+  std::mt19937 rng(7);
+  const std::pair<std::string, std::string> escapes[] = {
+      {"\\n", "\n"},
+      {"\\\"", "\""},
+      {"\\u00e9", "\xc3\xa9"},
+      {"\\u20ac", "\xe2\x82\xac"},
+      {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},
+      {"\\ud800", "\xed\xa0\x80"},  // a lone surrogate, kept as WTF-8
+      {"\\u0000", std::string(1, '\0')},
+  };
+
+  for (std::size_t length : {1u, 2u, 15u, 16u, 17u, 63u, 64u, 65u, 1000u, 70000u, 3u, 1u}) {
+    std::string text = "[", first, key;
+    std::vector<std::string> expected;
+    for (int item = 0; item < 3; ++item) {
+      std::string json = "\"", want;
+      while (want.size() < length) {
+        std::size_t run = rng() % 20;
+        for (std::size_t i = 0; i < run; ++i) {
+          char c = static_cast<char>('a' + rng() % 26);
+          json += c;
+          want += c;
+        }
+        const auto& [esc, decoded] = escapes[rng() % std::size(escapes)];
+        json += esc;
+        want += decoded;
+      }
+      json += "\"";
+      text += (item ? ", " : "") + std::string("{") + json + ": " + json + "}";
+      expected.push_back(want);
+    }
+    text += "]";
+    CAPTURE(length);
+    value v = pyjson::loads(text);
+    REQUIRE(v.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      REQUIRE(v[i].items().size() == 1);
+      CHECK(v[i].items()[0].key() == expected[i]);
+      CHECK(v[i].items()[0].value().get<std::string>() == expected[i]);
+    }
+    // The typed reader decodes keys and values into buffers of its own.
+    auto typed = pyjson::loads<std::vector<std::map<std::string, std::string>>>(text);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(typed[i].at(expected[i]) == expected[i]);
+  }
+  // A bad digit in each place of \uXXXX, after a first good escape, at Python's position.
+  CHECK(error_of(R"("\u00e9ab\u12G4")") == "Invalid \\uXXXX escape: line 1 column 11 (char 10)");
+  CHECK(error_of(R"("\u00e9\uG234")") == "Invalid \\uXXXX escape: line 1 column 9 (char 8)");
+  CHECK(error_of(R"("\u00e9x\u1/34")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of(R"("\u00e9x\u123G")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of(R"("\u00e9x\u12:4")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of(R"("\u00e9x\u12@4")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of(R"("\u00e9x\u12`4")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of(R"("\u00e9x\u12g4")") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(error_of("\"\\u00e9x\\u12\xc3\xa9"
+                 "4\"") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
+  CHECK(pyjson::loads(R"("\uABCD\uabcd\u09aF")").get<std::string>() ==
+        "\xea\xaf\x8d\xea\xaf\x8d\xe0\xa6\xaf");
 }
 
 TEST_CASE("reader: objects keep the first position and the last value of a repeated key") {

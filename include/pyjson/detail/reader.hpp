@@ -34,12 +34,17 @@ namespace pyjson::detail {
 
 inline bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value of each hex digit, and -1 for every other byte: a \uXXXX escape is four lookups
+// and one test, not a chain of range tests per digit.
+inline constexpr std::array<std::int8_t, 256> hex_values = [] {
+  std::array<std::int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c >= '0' && c <= '9'   ? c - '0'
+                                                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                                                     : -1);
+  return t;
+}();
 
 // Bytes a string scan can pass over: not '"', not '\\', not a control character, ASCII.
 inline constexpr std::array<bool, 256> plain_string_bytes = [] {
@@ -130,12 +135,25 @@ class reader {
 
   /// Reads the string whose opening quote is at p_. The result points into the input when the
   /// string has no escapes, else into `scratch`.
+  ///
+  /// Decoding writes into scratch through a pointer: scratch only grows (its size is room,
+  /// not the decoded length, which is `decoded`), so a run and an escape cost two plain
+  /// copies rather than appends that check the capacity byte by byte.
   std::string_view read_string(std::string& scratch) {
     clean_ = true;
     const char* quote = p_;
     const char* p = p_ + 1;
     const char* run = p;
     bool escaped = false;
+    std::size_t decoded = 0;
+    // Copies the run before p into scratch, with room for 4 bytes more, and returns its end.
+    auto flush_run = [&](const char* at) {
+      auto n = static_cast<std::size_t>(at - run);
+      if (scratch.size() - decoded < n + 4) [[unlikely]]
+        grow_scratch(scratch, decoded + n + 4);
+      std::memcpy(scratch.data() + decoded, run, n);
+      return scratch.data() + decoded + n;
+    };
     for (;;) {
       p = skip_plain(p);
       if (p == end_) fail("Unterminated string starting at", quote);
@@ -143,16 +161,14 @@ class reader {
       if (c == '"') {
         p_ = p + 1;
         if (!escaped) return {run, static_cast<std::size_t>(p - run)};
-        scratch.append(run, static_cast<std::size_t>(p - run));
-        return scratch;
+        decoded = static_cast<std::size_t>(flush_run(p) - scratch.data());
+        return {scratch.data(), decoded};
       }
       if (c == '\\') {
-        if (!escaped) {
-          scratch.clear();
-          escaped = true;
-        }
-        scratch.append(run, static_cast<std::size_t>(p - run));
-        p = read_escape(p, quote, scratch);
+        escaped = true;
+        char* out = flush_run(p);
+        p = read_escape(p, quote, out);
+        decoded = static_cast<std::size_t>(out - scratch.data());
         run = p;
         continue;
       }
@@ -185,6 +201,11 @@ class reader {
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
+  }
+
+  // Out of line: resize() is a lot of code for read_string's loop to carry.
+  [[gnu::noinline]] static void grow_scratch(std::string& scratch, std::size_t need) {
+    scratch.resize(std::max(2 * scratch.size(), need + 60));
   }
 
   /// Whether the string read last is valid UTF-8 without surrogates (its escapes included).
@@ -281,21 +302,27 @@ class reader {
     return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
   }
 
-  // p is at a backslash; appends the decoded character and returns where scanning resumes.
-  const char* read_escape(const char* p, const char* quote, std::string& out) {
+  // p is at a backslash; writes the decoded character (at most 4 bytes) at out, moves out past
+  // it and returns where scanning resumes.
+  const char* read_escape(const char* p, const char* quote, char*& out) {
     if (end_ - p < 2) fail("Unterminated string starting at", quote);
     char e = p[1];
+    char one;
     switch (e) {
-      case '"': out += '"'; return p + 2;
-      case '\\': out += '\\'; return p + 2;
-      case '/': out += '/'; return p + 2;
-      case 'b': out += '\b'; return p + 2;
-      case 'f': out += '\f'; return p + 2;
-      case 'n': out += '\n'; return p + 2;
-      case 'r': out += '\r'; return p + 2;
-      case 't': out += '\t'; return p + 2;
-      case 'u': break;
+      case '"': one = '"'; break;
+      case '\\': one = '\\'; break;
+      case '/': one = '/'; break;
+      case 'b': one = '\b'; break;
+      case 'f': one = '\f'; break;
+      case 'n': one = '\n'; break;
+      case 'r': one = '\r'; break;
+      case 't': one = '\t'; break;
+      case 'u': one = 0; break;
       default: fail("Invalid \\escape", p);
+    }
+    if (e != 'u') {
+      *out++ = one;
+      return p + 2;
     }
     std::uint32_t cp = read_hex4(p + 1);
     p += 6;
@@ -309,7 +336,7 @@ class reader {
       }
     }
     if (cp >= 0xD800 && cp <= 0xDFFF) clean_ = false;  // a lone surrogate, kept as WTF-8
-    append_utf8(out, cp);
+    out = put_utf8(out, cp);
     return p;
   }
   // u is at the 'u' of \uXXXX.
@@ -317,13 +344,10 @@ class reader {
     // CPython's scanner wants a character after the four digits (the string must still be
     // open), so an input that ends right after them is an invalid escape, not unterminated.
     if (end_ - u < 6) fail("Invalid \\uXXXX escape", u);
-    std::uint32_t cp = 0;
-    for (int i = 1; i <= 4; ++i) {
-      int h = hex_value(u[i]);
-      if (h < 0) fail("Invalid \\uXXXX escape", u);
-      cp = cp << 4 | static_cast<std::uint32_t>(h);
-    }
-    return cp;
+    auto digit = [u](int i) { return hex_values[static_cast<unsigned char>(u[i])]; };
+    int a = digit(1), b = digit(2), c = digit(3), d = digit(4);
+    if ((a | b | c | d) < 0) fail("Invalid \\uXXXX escape", u);
+    return static_cast<std::uint32_t>(a << 12 | b << 8 | c << 4 | d);
   }
 
   const char* begin_;

@@ -154,30 +154,34 @@ inline std::string utf8_error_message(const char* begin, const utf8_error& err) 
   return m;
 }
 
-/// Appends code point cp as UTF-8; surrogates (U+D800..U+DFFF) get the three-byte form (WTF-8).
+/// Writes code point cp as UTF-8 (1 to 4 bytes) at out and returns the end; surrogates
+/// (U+D800..U+DFFF) get the three-byte form (WTF-8).
+inline char* put_utf8(char* out, std::uint32_t cp) noexcept {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return out + 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return out + 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return out + 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return out + 4;
+}
+/// Appends code point cp as UTF-8, as put_utf8 writes it.
 inline void append_utf8(std::string& out, std::uint32_t cp) {
   char buf[4];
-  std::size_t n;
-  if (cp < 0x80) {
-    buf[0] = static_cast<char>(cp);
-    n = 1;
-  } else if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  out.append(buf, n);
+  out.append(buf, static_cast<std::size_t>(put_utf8(buf, cp) - buf));
 }
 
 /// Decodes the (already validated) sequence of n bytes at p.
