@@ -273,6 +273,23 @@ TEST_CASE("writer: strings from the reader, with and without surrogates", "[writ
   CHECK_THROWS_WITH(
       pyjson::dumps(raw, {.ensure_ascii = false}),
       "'utf-8' codec can't encode character '\\ud800' in position 19: surrogates not allowed");
+  // Hangul from U+D000 on starts with the byte ED, as surrogates do, but is no surrogate: such
+  // strings keep the clean flag (the writer copies them unchecked), and a surrogate after them
+  // is still found.
+  const std::string hangul =
+      "\xed\x9e\xa3\xed\x80\x80\xed\x9f\xbf Hangul and more text \xea\xb0\x80";
+  value ko = pyjson::loads("[\"" + hangul + "\", \"\\ud7a3\\ud000\\ud7ff Hangul and more text\"]");
+  CHECK(pyjson::detail::value_access::clean_long_string(ko[0]));
+  CHECK(pyjson::detail::value_access::clean_long_string(ko[1]));
+  CHECK(pyjson::dumps(ko, {.ensure_ascii = false}) ==
+        "[\"" + hangul + "\", \"\xed\x9e\xa3\xed\x80\x80\xed\x9f\xbf Hangul and more text\"]");
+  CHECK(pyjson::dumps(ko) == R"(["\ud7a3\ud000\ud7ff Hangul and more text \uac00", )"
+                             R"("\ud7a3\ud000\ud7ff Hangul and more text"])");
+  value ko_raw = pyjson::loads("[\"" + hangul + " \xed\xa0\x80 raw\"]");
+  CHECK_FALSE(pyjson::detail::value_access::clean_long_string(ko_raw[0]));
+  CHECK_THROWS_WITH(
+      pyjson::dumps(ko_raw, {.ensure_ascii = false}),
+      "'utf-8' codec can't encode character '\\ud800' in position 29: surrogates not allowed");
   // The same for keys, and a string made in C++ is checked as ever.
   value keys = pyjson::loads(R"({"a long key with \ud800 inside": 1})");
   CHECK_THROWS_AS(pyjson::dumps(keys, {.ensure_ascii = false}), pyjson::value_error);

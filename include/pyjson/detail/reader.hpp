@@ -197,7 +197,9 @@ class reader {
         std::size_t n =
             utf8_sequence(u, reinterpret_cast<const unsigned char*>(end_), allow_surrogates_, err);
         if (n == 0) fail("invalid UTF-8", p);  // fail() reports Python's UnicodeDecodeError
-        if (u[0] == 0xED) clean_ = false;      // maybe a surrogate (common_utf8_length skips ED)
+        // A surrogate (U+D800..U+DFFF, kept as WTF-8) clears the flag; Hangul from U+D000 on
+        // also starts with ED but is no surrogate, and stays clean.
+        if (u[0] == 0xED && u[1] >= 0xA0) clean_ = false;
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
