@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <pyjson.hpp>
@@ -178,6 +179,19 @@ TEST_CASE("reader: numbers as Python reads them") {
   CHECK(pyjson::loads("18446744073709551615").get<std::uint64_t>() ==
         std::numeric_limits<std::uint64_t>::max());
   CHECK(pyjson::loads("-9223372036854775809").is_big_int());
+  // 19 digits on either side of the int64 range.
+  CHECK(pyjson::loads("9223372036854775808").get<std::uint64_t>() == std::uint64_t(1) << 63);
+  CHECK_FALSE(pyjson::loads("9223372036854775808").is_big_int());
+  CHECK(pyjson::loads("9999999999999999999").get<std::uint64_t>() == 9999999999999999999u);
+  CHECK(pyjson::loads("-9999999999999999999").is_big_int());
+  CHECK(pyjson::loads("-1000000000000000000").get<std::int64_t>() == -1000000000000000000);
+  CHECK(pyjson::loads<std::int64_t>("-9223372036854775808") ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(pyjson::loads<std::uint64_t>("9223372036854775808") == std::uint64_t(1) << 63);
+  CHECK_THROWS_AS(pyjson::loads<std::int64_t>("9223372036854775808"), pyjson::type_error);
+  CHECK(pyjson::loads<double>("9223372036854775807") == 9223372036854775807.0);
+  CHECK(pyjson::loads("18446744073709551616").is_big_int());
+  CHECK(pyjson::loads("99999999999999999999").is_big_int());
   CHECK(pyjson::loads("18446744073709551616").is_big_int());
   const char* big = "-123456789012345678901234567890123456789012345678901234567890";
   CHECK(pyjson::dumps(pyjson::loads(big)) == big);
@@ -408,9 +422,9 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
     }
   };
   char buf[64];
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < 280000; ++i) {
     std::string s;
-    switch (i % 5) {
+    switch (i % 7) {
       case 0: {  // random digits, point and exponent
         if (rng() & 1) s += '-';
         std::size_t digits = 1 + rng() % 19;
@@ -450,6 +464,31 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
         }
         break;
       }
+      case 4: {  // 20 to 40 digits, the point anywhere (or none, with an exponent)
+        if (rng() & 1) s += '-';
+        std::size_t digits = 20 + rng() % 21;
+        s += static_cast<char>('1' + rng() % 9);
+        for (std::size_t k = 1; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
+        std::size_t point = rng() % digits;
+        if (point > 0) s.insert(s.size() - point, ".");
+        if (point == 0 || (rng() & 1))
+          s += "e" + std::to_string(static_cast<int>(rng() % 640) - 320);
+        break;
+      }
+      case 5: {  // near the middle between two doubles, past 19 digits: the first 19 digits
+                 // and the next value up round differently, and only the slow path decides
+        double d = std::bit_cast<double>(rng() & 0x7FEFFFFFFFFFFFFFull);
+        if (d == 0) continue;
+        // The middle is exact in long double's 64-bit significand; its decimal expansion,
+        // rounded to 20..40 digits, lies just below, on, or just above it.
+        long double mid =
+            (static_cast<long double>(d) +
+             static_cast<long double>(std::nextafter(d, std::numeric_limits<double>::infinity()))) /
+            2;
+        int n = std::snprintf(buf, sizeof buf, "%.*Le", 19 + static_cast<int>(rng() % 21), mid);
+        s.assign(buf, static_cast<std::size_t>(n));
+        break;
+      }
       default: {  // integers of up to 20 digits
         if (rng() & 1) s += '-';
         std::size_t digits = 1 + rng() % 20;
@@ -462,7 +501,7 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
   }
   // Every kind of input reached its check: none was skipped wholesale.
   CHECK(fast_floats > 60000);
-  CHECK(slow_floats > 40000);
+  CHECK(slow_floats > 120000);
   CHECK(ints > 30000);
 }
 

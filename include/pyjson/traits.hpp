@@ -272,7 +272,7 @@ class reader {
     }
     if (quick.k == detail::parsed_number::kind::int64) {
       tok_.set_position(quick.end);
-      return static_cast<double>(quick.i);  // at most 18 digits: correctly rounded
+      return static_cast<double>(quick.i);  // an int64: the conversion rounds correctly
     }
     detail::number_scan n = detail::scan_number(p, tok_.end());
     if (n.end == p) mismatch("float", p);

@@ -179,23 +179,37 @@ inline bool decimal_to_double(std::uint64_t w, long long q, bool negative, doubl
 /// Fast paths, each exact: up to 19 significant digits d with a decimal exponent q, as the
 /// integer d and q; d <= 2^53 with |q| <= 22 is one exact double multiplication or division
 /// (Clinger), else Eisel-Lemire; what neither decides goes to std::from_chars.
+///
+/// A literal with more digits lies between its first 19 digits w (times 10^q) and w + 1:
+/// rounding keeps order, so when both ends round to the same double, so does the literal
+/// (the usual case), and only the others go to std::from_chars.
 inline double parse_float(const char* begin, const char* end) noexcept {
   const char* p = begin;
   bool negative = *p == '-';
   p += negative;
   std::uint64_t w = 0;
-  int digits = 0;   // significant digits in w (leading zeros are not)
-  long long q = 0;  // decimal exponent of w's last digit
+  int digits = 0;          // significant digits in w (leading zeros are not)
+  long long q = 0;         // decimal exponent of w's last digit
+  bool truncated = false;  // a nonzero digit after the first 19 was left out of w
   for (; p < end && is_digit(*p); ++p) {
     if (w == 0 && *p == '0') continue;
-    if (++digits > 19) return parse_float_slow(begin, end);
+    if (digits == 19) {  // left out: w's last digit moves one place up
+      ++q;
+      truncated |= *p != '0';
+      continue;
+    }
+    ++digits;
     w = w * 10 + static_cast<std::uint64_t>(*p - '0');
   }
   if (p < end && *p == '.') {
     for (++p; p < end && is_digit(*p); ++p) {
+      if (digits == 19) {  // left out: w's last digit keeps its place
+        truncated |= *p != '0';
+        continue;
+      }
       --q;
       if (w == 0 && *p == '0') continue;
-      if (++digits > 19) return parse_float_slow(begin, end);
+      ++digits;
       w = w * 10 + static_cast<std::uint64_t>(*p - '0');
     }
   }
@@ -211,7 +225,13 @@ inline double parse_float(const char* begin, const char* end) noexcept {
     q += eneg ? -e : e;
   }
   double d;
-  if (decimal_to_double(w, q, negative, d)) return d;
+  if (!truncated) {
+    if (decimal_to_double(w, q, negative, d)) return d;
+    return parse_float_slow(begin, end);
+  }
+  double next;
+  if (eisel_lemire(w, q, negative, d) && eisel_lemire(w + 1, q, negative, next) && d == next)
+    return d;
   return parse_float_slow(begin, end);
 }
 
@@ -260,7 +280,7 @@ struct parsed_number {
 };
 
 /// Reads the number literal at p (Python's NUMBER_RE, as scan_number) and its value in the
-/// same pass: integers of up to 18 digits and floats of up to 19 significant digits are
+/// same pass: int64 integers of up to 19 digits and floats of up to 19 significant digits are
 /// decided here (exactly, see parse_float); anything else says needs_slow_path and is left to
 /// parse_int64 / the big-integer form / parse_float on [p, end).
 inline parsed_number read_number(const char* p, const char* end) noexcept {
@@ -297,9 +317,10 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
     }
   }
   if (integer) {
-    if (int_digits <= 18) {
-      auto v = static_cast<std::int64_t>(w);
-      return {p, parsed_number::kind::int64, negative ? -v : v, 0};
+    // Up to 19 digits, w is exact (below 10^19 < 2^64); it is an int64 when within range.
+    if (int_digits <= 19 && w <= (std::uint64_t(1) << 63) - !negative) {
+      auto v = static_cast<std::int64_t>(negative ? 0 - w : w);
+      return {p, parsed_number::kind::int64, v, 0};
     }
     return {p, parsed_number::kind::needs_slow_path, 0, 0};
   }
@@ -680,15 +701,12 @@ inline bool parse_int64(const char* begin, const char* end, bool& is_unsigned, s
   const char* p = begin + negative;
   std::size_t n = static_cast<std::size_t>(end - p);
   std::uint64_t m = 0;
-  if (n <= 19) {
-    // Up to 19 digits cannot overflow uint64.
-    for (; p < end; ++p) m = m * 10 + static_cast<std::uint64_t>(*p - '0');
-  } else if (n == 20) {
-    auto [ptr, ec] = std::from_chars(p, end, m);
-    if (ec != std::errc()) return false;
-  } else {
-    return false;
-  }
+  if (n > 20) return false;
+  // Up to 19 digits cannot overflow uint64; the 20th may.
+  for (; p < end; ++p)
+    if (__builtin_mul_overflow(m, 10u, &m) ||
+        __builtin_add_overflow(m, static_cast<std::uint64_t>(*p - '0'), &m))
+      return false;
   if (negative) {
     if (m > (std::uint64_t(1) << 63)) return false;
     i = static_cast<std::int64_t>(0 - m);

@@ -536,8 +536,8 @@ class value_builder {
     r_.fail("Expecting value", p);
   }
 
-  // A number read_number left alone: integers beyond 18 digits, floats beyond 19 significant
-  // digits or far out of range.
+  // A number read_number left alone: integers beyond int64 or 19 digits, floats beyond 19
+  // significant digits or far out of range.
   void slow_number(const char* p, const char* end) {
     number_scan n = scan_number(p, end);
     value* v = slot();  // every branch below constructs it, none can throw first
