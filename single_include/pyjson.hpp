@@ -5239,11 +5239,6 @@ class reader {
   /// A number (integer or float, or NaN/Infinity when allowed) as a double, exactly rounded.
   double read_float() {
     const char* p = start();
-    if (tok_.options().allow_nan) {
-      if (tok_.match("NaN")) return tok_.advance(3), std::numeric_limits<double>::quiet_NaN();
-      if (tok_.match("Infinity")) return tok_.advance(8), std::numeric_limits<double>::infinity();
-      if (tok_.match("-Infinity")) return tok_.advance(9), -std::numeric_limits<double>::infinity();
-    }
     detail::parsed_number quick = detail::read_number(p, tok_.end());
     if (quick.k == detail::parsed_number::kind::float64) {
       tok_.set_position(quick.end);
@@ -5252,6 +5247,13 @@ class reader {
     if (quick.k == detail::parsed_number::kind::int64) {
       tok_.set_position(quick.end);
       return static_cast<double>(quick.i);  // an int64: the conversion rounds correctly
+    }
+    // NaN, Infinity and -Infinity are not numbers to read_number (kind none): they are looked
+    // for only then, not before every number.
+    if (quick.k == detail::parsed_number::kind::none && tok_.options().allow_nan) {
+      if (tok_.match("NaN")) return tok_.advance(3), std::numeric_limits<double>::quiet_NaN();
+      if (tok_.match("Infinity")) return tok_.advance(8), std::numeric_limits<double>::infinity();
+      if (tok_.match("-Infinity")) return tok_.advance(9), -std::numeric_limits<double>::infinity();
     }
     detail::number_scan n = detail::scan_number(p, tok_.end());
     if (n.end == p) mismatch("float", p);

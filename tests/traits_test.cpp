@@ -2,6 +2,7 @@
 // directions, user mappings, and the type errors with their paths and positions.
 // SPDX-License-Identifier: MIT
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <forward_list>
@@ -155,6 +156,25 @@ TEST_CASE("typed: scalars") {
   CHECK(pyjson::loads<double>("1") == 1.0);
   CHECK(pyjson::loads<double>("1e400") == std::numeric_limits<double>::infinity());
   CHECK(pyjson::loads<float>("0.5") == 0.5f);
+  // NaN and the infinities, as json.loads reads them, and not with allow_nan = false.
+  auto special = pyjson::loads<std::vector<double>>("[NaN, Infinity, -Infinity, -0.0, -7, 2.5]");
+  REQUIRE(special.size() == 6);
+  CHECK(std::isnan(special[0]));
+  CHECK(special[1] == std::numeric_limits<double>::infinity());
+  CHECK(special[2] == -std::numeric_limits<double>::infinity());
+  CHECK(std::signbit(special[3]));
+  CHECK(special[4] == -7.0);
+  CHECK(special[5] == 2.5);
+  CHECK(std::isnan(pyjson::loads<float>(" NaN ")));
+  pyjson::load_options no_nan{.allow_nan = false};
+  CHECK_THROWS_WITH(pyjson::loads<std::vector<double>>("[1.5, -Infinity]", no_nan),
+                    "Expecting value: line 1 column 7 (char 6)");
+  CHECK_THROWS_WITH(pyjson::loads<double>("NaN", no_nan),
+                    "Expecting value: line 1 column 1 (char 0)");
+  CHECK_THROWS_WITH(pyjson::loads<double>("-Inf"), "Expecting value: line 1 column 1 (char 0)");
+  CHECK_THROWS_WITH(pyjson::loads<double>("Nan"), "Expecting value: line 1 column 1 (char 0)");
+  CHECK_THROWS_WITH(pyjson::loads<double>("\"NaN\""),
+                    "$: expected float, found string: line 1 column 1 (char 0)");
   CHECK(pyjson::loads<std::string>(R"("\u00e9")") == "\xc3\xa9");
   CHECK(pyjson::loads<std::nullptr_t>("null") == nullptr);
   CHECK(pyjson::loads<std::int64_t>("-9223372036854775808") ==
