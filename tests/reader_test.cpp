@@ -421,20 +421,25 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
       ++ints;
     }
   };
+  // An optional '-' and `digits` digits (the first nonzero), with a point at a random place or
+  // none, and half the time an exponent within +-span/2 (always, with no point, if `needs_e`).
+  auto decimal = [&](std::size_t digits, int span, bool needs_e) {
+    std::string t = (rng() & 1) ? "-" : "";
+    t += static_cast<char>('1' + rng() % 9);
+    for (std::size_t k = 1; k < digits; ++k) t += static_cast<char>('0' + rng() % 10);
+    std::size_t point = rng() % digits;
+    if (point > 0) t.insert(t.size() - point, ".");
+    if ((needs_e && point == 0) || (rng() & 1))
+      t += "e" + std::to_string(static_cast<int>(rng() % static_cast<unsigned>(span)) - span / 2);
+    return t;
+  };
   char buf[64];
   for (int i = 0; i < 280000; ++i) {
     std::string s;
     switch (i % 7) {
-      case 0: {  // random digits, point and exponent
-        if (rng() & 1) s += '-';
-        std::size_t digits = 1 + rng() % 19;
-        s += static_cast<char>('1' + rng() % 9);
-        for (std::size_t k = 1; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
-        std::size_t point = rng() % digits;
-        if (point > 0) s.insert(s.size() - point, ".");
-        if (rng() & 1) s += "e" + std::to_string(static_cast<int>(rng() % 700) - 350);
+      case 0:  // random digits, point and exponent
+        s = decimal(1 + rng() % 19, 700, false);
         break;
-      }
       case 1: {  // the shortest repr of a random double
         double d = std::bit_cast<double>(rng());
         if (!std::isfinite(d)) continue;
@@ -464,17 +469,9 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
         }
         break;
       }
-      case 4: {  // 20 to 40 digits, the point anywhere (or none, with an exponent)
-        if (rng() & 1) s += '-';
-        std::size_t digits = 20 + rng() % 21;
-        s += static_cast<char>('1' + rng() % 9);
-        for (std::size_t k = 1; k < digits; ++k) s += static_cast<char>('0' + rng() % 10);
-        std::size_t point = rng() % digits;
-        if (point > 0) s.insert(s.size() - point, ".");
-        if (point == 0 || (rng() & 1))
-          s += "e" + std::to_string(static_cast<int>(rng() % 640) - 320);
+      case 4:  // 20 to 40 digits, the point anywhere (or none, with an exponent)
+        s = decimal(20 + rng() % 21, 640, true);
         break;
-      }
       case 5: {  // near the middle between two doubles, past 19 digits: the first 19 digits
                  // and the next value up round differently, and only the slow path decides
         double d = std::bit_cast<double>(rng() & 0x7FEFFFFFFFFFFFFFull);
