@@ -4060,13 +4060,8 @@ class writer {
     write_string_escaped<false>(s);
   }
   /// write_string for text known to be valid UTF-8 without surrogates (a string the reader
-  /// made): without ensure_ascii, its non-ASCII bytes are copied with no check.
-  void write_clean_string(std::string_view s) {
-    if (opt_.ensure_ascii)
-      write_string(s);
-    else
-      write_string_escaped<true>(s);
-  }
+  /// made): its non-ASCII bytes are copied, or with ensure_ascii decoded, with no check.
+  void write_clean_string(std::string_view s) { write_string_escaped<true>(s); }
 
  private:
   // write_string for text that may need escapes (or is long); Clean: see write_clean_string.
@@ -4075,13 +4070,17 @@ class writer {
     const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* p = begin;
     const auto* end = p + s.size();
-    const bool ascii = !Clean && opt_.ensure_ascii;
+    const bool ascii = opt_.ensure_ascii;
     // Invariant of the loop: there is room for the rest of the input copied as is, plus the
     // closing quote; an escape asks for its extra room when it comes.
     room(s.size() + 2);
     *cur_++ = '"';
     for (;;) {
-      p = copy_plain<Clean>(begin, p, end, ascii);
+      // Clean text without ensure_ascii passes over non-ASCII bytes too.
+      if (Clean && !ascii)
+        p = copy_plain<true>(begin, p, end, false);
+      else
+        p = copy_plain<false>(begin, p, end, ascii);
       if (p == end) break;
       if (*p < 0x80) {
         room(static_cast<std::size_t>(end - p) + 8);
@@ -4089,7 +4088,7 @@ class writer {
         ++p;
         continue;
       }
-      if (!ascii) {
+      if (!Clean && !ascii) {
         // Runs of non-ASCII text are copied as they are, checked sequence by sequence (or
         // five three-byte ones at a time; room for 16 bytes is there, as the rest of the
         // input is at least that long).
@@ -4116,8 +4115,9 @@ class writer {
       }
       // ensure_ascii: each character of a non-ASCII run becomes \uXXXX (two for those beyond
       // the BMP); a sequence of n >= 2 bytes grows by at most 12 - n, which room() covers.
+      // Clean text is valid UTF-8: its lead byte alone gives the length.
       do {
-        std::size_t n = sequence_length(p, end, s);
+        std::size_t n = Clean ? (*p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4) : sequence_length(p, end, s);
         std::uint32_t cp = decode_utf8(p, n);
         room(static_cast<std::size_t>(end - p) + 14);
         if (cp >= 0x10000) {
