@@ -536,10 +536,14 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
         REQUIRE(pyjson::dumps(value(s), {.ensure_ascii = false}) == text);
         REQUIRE(pyjson::loads(pyjson::dumps(v)) == v);  // ensure_ascii: \u escapes
       }
+      // ensure_ascii, for the parsed string (decoded unchecked) and the same bytes made in C++
+      // (checked, three-byte runs five at a time): the same \u escapes, surrogates included.
+      REQUIRE(pyjson::dumps(value(s)) == pyjson::dumps(v));
     } else {
       ++invalid;
       REQUIRE_THROWS_AS(pyjson::loads(text), pyjson::decode_error);
       REQUIRE_THROWS_AS(pyjson::dumps(value(s), {.ensure_ascii = false}), pyjson::value_error);
+      REQUIRE_THROWS_AS(pyjson::dumps(value(s)), pyjson::value_error);
     }
   }
   CHECK(valid > 15000);
