@@ -3477,23 +3477,22 @@ class reader {
   // it and returns where scanning resumes.
   const char* read_escape(const char* p, const char* quote, char*& out) {
     if (end_ - p < 2) fail("Unterminated string starting at", quote);
-    char e = p[1];
-    char one;
-    switch (e) {
-      case '"': one = '"'; break;
-      case '\\': one = '\\'; break;
-      case '/': one = '/'; break;
-      case 'b': one = '\b'; break;
-      case 'f': one = '\f'; break;
-      case 'n': one = '\n'; break;
-      case 'r': one = '\r'; break;
-      case 't': one = '\t'; break;
-      case 'u': one = 0; break;
-      default: fail("Invalid \\escape", p);
-    }
-    if (e != 'u') {
-      *out++ = one;
+    // A two-byte escape stands for one byte.
+    auto one = [&](char c) {
+      *out++ = c;
       return p + 2;
+    };
+    switch (p[1]) {
+      case '"': return one('"');
+      case '\\': return one('\\');
+      case '/': return one('/');
+      case 'b': return one('\b');
+      case 'f': return one('\f');
+      case 'n': return one('\n');
+      case 'r': return one('\r');
+      case 't': return one('\t');
+      case 'u': break;
+      default: fail("Invalid \\escape", p);
     }
     std::uint32_t cp = read_hex4(p + 1);
     p += 6;
