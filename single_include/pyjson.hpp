@@ -5539,6 +5539,25 @@ constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& 
   return out;
 }
 
+// A key's signature: its length (255 for 255 and more), its first and last byte, and a bit that
+// only skipped fields lack (their signature is 0). Typed reading compares a key in full only
+// with the names that have its signature: one 32-bit compare per field rules out the others,
+// where a string compare would first load each name from wherever it is stored.
+constexpr std::uint32_t key_signature(std::string_view k) noexcept {
+  if (k.empty()) return 1u << 24;
+  auto first = static_cast<unsigned char>(k.front());
+  auto last = static_cast<unsigned char>(k.back());
+  auto length = static_cast<std::uint32_t>(k.size() < 255 ? k.size() : 255);
+  return 1u << 24 | std::uint32_t{last} << 16 | std::uint32_t{first} << 8 | length;
+}
+template <std::size_t N>
+constexpr std::array<std::uint32_t, N> key_signatures(
+    const std::array<std::string_view, N>& names) {
+  std::array<std::uint32_t, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = key_signature(names[i]);
+  return out;
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -5547,6 +5566,7 @@ struct member_fields {
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::uint32_t, size> signature = key_signatures(names);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -5561,6 +5581,7 @@ struct aggregate_field_list {
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::uint32_t, size> signature = key_signatures(names);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -5572,12 +5593,14 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
+    if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
     return out;
   }
   /// Field `name` is neither written nor read.
   consteval aggregate_field_list skip(std::string_view name) const {
     aggregate_field_list out = *this;
     out.skipped[index_of(name)] = true;
+    out.signature[index_of(name)] = 0;  // matches no key
     return out;
   }
 
@@ -6352,14 +6375,15 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
     return std::string_view();
   };
   const char* close = r.read_members(guess, [&](std::string_view key) {
+    const std::uint32_t signature = key_signature(key);
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
-      // Length and first byte first: most names differ there, without a memcmp call.
+      // The signature rules out skipped fields and most other names (see key_signature); a
+      // guessed key is the name itself.
+      if (f.signature[i] != signature) continue;
       std::string_view name = f.names[i];
-      // A guessed key is the name itself.
-      if (f.skipped[i] ||
-          (key.data() != name.data() &&
-           (name.size() != key.size() || (!key.empty() && name[0] != key[0]) || name != key)))
+      if (key.data() != name.data() &&
+          (name.size() != key.size() || !same_bytes(key.data(), name.data(), key.size())))
         continue;
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;

@@ -79,6 +79,24 @@ struct odd_keys {  // keys that JSON spells with escapes, or with bytes beyond A
   std::optional<int> backslash;
 };
 
+// Names that agree in length, first and last byte: "abc" and "axc"; long names of 255, 256 and
+// 300 bytes ('k', then 'm' or 'n' up to byte 253, then 'z' to the end), so the 256-byte name
+// starts with the whole 255-byte one. A field renamed after it was skipped stays skipped.
+template <std::size_t N, char Middle>
+constexpr std::array<char, N> long_name = [] {
+  std::array<char, N> a{};
+  for (std::size_t i = 0; i < N; ++i) a[i] = i == 0 ? 'k' : i < 254 ? Middle : 'z';
+  return a;
+}();
+template <std::size_t N, char Middle>
+constexpr std::string_view long_name_view{long_name<N, Middle>.data(), N};
+struct lookalikes {  // optional: a text may leave any of them out
+  std::optional<int> abc, axc, empty, n255, n256, n300, n300n;
+};
+struct skipped_then_renamed {
+  int a = 0, b = 0, c = 0;
+};
+
 template <class T>
 std::string type_error_of(std::string_view text, const pyjson::load_options& opt = {}) {
   try {
@@ -111,6 +129,20 @@ struct pyjson::traits<odd_keys> {
   static constexpr auto fields =
       pyjson::fields("a\"b", &odd_keys::quote, "\xC3\xA9", &odd_keys::accent, "ab",
                      &odd_keys::plain, "x\\n", &odd_keys::backslash);
+};
+template <>
+struct pyjson::traits<lookalikes> {
+  static constexpr auto fields = pyjson::fields(
+      "abc", &lookalikes::abc, "axc", &lookalikes::axc, "", &lookalikes::empty,
+      long_name_view<256, 'm'>, &lookalikes::n256, long_name_view<255, 'm'>, &lookalikes::n255,
+      long_name_view<300, 'm'>, &lookalikes::n300, long_name_view<300, 'n'>, &lookalikes::n300n);
+};
+template <>
+struct pyjson::traits<skipped_then_renamed> {
+  static constexpr auto fields = pyjson::aggregate_fields<skipped_then_renamed>()
+                                     .skip("b")
+                                     .rename("b", "bee")
+                                     .rename("c", "b");
 };
 template <>
 struct pyjson::traits<celsius> {
@@ -496,6 +528,54 @@ TEST_CASE("typed: keys read as the field names they spell, in every spelling") {
   user u{"Ada", 36, std::nullopt, {{"Main St", 12345}}};
   for (bool sorted : {false, true})
     CHECK(pyjson::loads<user>(pyjson::dumps(u, {.indent = 2, .sort_keys = sorted})) == u);
+}
+
+TEST_CASE("typed: a key is read into the field it names, whatever it shares with other names") {
+  const std::string k255(long_name_view<255, 'm'>), k256(long_name_view<256, 'm'>),
+      k300(long_name_view<300, 'm'>), k300n(long_name_view<300, 'n'>);
+  const std::vector<std::pair<std::string, int>> members = {
+      {"abc", 1}, {"axc", 2}, {"", 3}, {k255, 4}, {k256, 5}, {k300, 6}, {k300n, 7}};
+  auto fields_of = [](const lookalikes& l) {
+    std::vector<int> out;
+    for (auto f : {l.abc, l.axc, l.empty, l.n255, l.n256, l.n300, l.n300n})
+      out.push_back(f.value_or(0));
+    return out;
+  };
+  const std::vector<int> expected{1, 2, 3, 4, 5, 6, 7};
+  // In the declared order, reversed, and rotated: each name is searched from every other one.
+  for (std::size_t start = 0; start < members.size(); ++start) {
+    for (bool reversed : {false, true}) {
+      std::string text = "{";
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        std::size_t i = (start + k) % members.size();
+        const auto& [key, number] = members[reversed ? members.size() - 1 - i : i];
+        text += (k ? ", \"" : "\"") + key + "\": " + std::to_string(number);
+      }
+      text += "}";
+      INFO(text);
+      CHECK(fields_of(pyjson::loads<lookalikes>(text)) == expected);
+    }
+  }
+  // Keys that share all that with a name, or start like one, are no field.
+  const pyjson::load_options strict_keys{.ignore_unknown_keys = false};
+  for (const std::string& key :
+       {std::string("ayc"), std::string("ac"), std::string("abcc"), std::string(" "),
+        k255.substr(0, 254), k255.substr(0, 253) + "z", k256 + "z", k300.substr(0, 299) + "n",
+        std::string(long_name_view<300, 'o'>), std::string(long_name_view<257, 'm'>)}) {
+    INFO(key);
+    CHECK(fields_of(pyjson::loads<lookalikes>("{\"" + key + "\": 9}")) == std::vector<int>(7, 0));
+    CHECK(type_error_of<lookalikes>("{\"" + key + "\": 9}", strict_keys) ==
+          "$: unknown field '" + key + "': line 1 column 2 (char 1)");
+  }
+  // A skipped field is read under no name, the one it was renamed to included; its old name
+  // can go to another field.
+  auto s = pyjson::loads<skipped_then_renamed>(R"({"a": 1, "bee": 2, "b": 3})");
+  CHECK(std::tie(s.a, s.b, s.c) == std::tuple(1, 0, 3));
+  CHECK(type_error_of<skipped_then_renamed>(R"({"a": 1, "bee": 2, "b": 3})", strict_keys) ==
+        "$: unknown field 'bee': line 1 column 10 (char 9)");
+  CHECK(type_error_of<renamed>(R"({"zip": "9", "kept": 2, "cache": 5})", strict_keys) ==
+        "$: unknown field 'cache': line 1 column 25 (char 24)");
+  CHECK(pyjson::dumps(skipped_then_renamed{1, 2, 3}) == R"({"a": 1, "b": 3})");
 }
 
 TEST_CASE("typed: nested structs in maps in vectors, streams and files") {

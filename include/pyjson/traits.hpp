@@ -546,6 +546,25 @@ constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& 
   return out;
 }
 
+// A key's signature: its length (255 for 255 and more), its first and last byte, and a bit that
+// only skipped fields lack (their signature is 0). Typed reading compares a key in full only
+// with the names that have its signature: one 32-bit compare per field rules out the others,
+// where a string compare would first load each name from wherever it is stored.
+constexpr std::uint32_t key_signature(std::string_view k) noexcept {
+  if (k.empty()) return 1u << 24;
+  auto first = static_cast<unsigned char>(k.front());
+  auto last = static_cast<unsigned char>(k.back());
+  auto length = static_cast<std::uint32_t>(k.size() < 255 ? k.size() : 255);
+  return 1u << 24 | std::uint32_t{last} << 16 | std::uint32_t{first} << 8 | length;
+}
+template <std::size_t N>
+constexpr std::array<std::uint32_t, N> key_signatures(
+    const std::array<std::string_view, N>& names) {
+  std::array<std::uint32_t, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = key_signature(names[i]);
+  return out;
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -554,6 +573,7 @@ struct member_fields {
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::uint32_t, size> signature = key_signatures(names);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -568,6 +588,7 @@ struct aggregate_field_list {
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::uint32_t, size> signature = key_signatures(names);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -579,12 +600,14 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
+    if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
     return out;
   }
   /// Field `name` is neither written nor read.
   consteval aggregate_field_list skip(std::string_view name) const {
     aggregate_field_list out = *this;
     out.skipped[index_of(name)] = true;
+    out.signature[index_of(name)] = 0;  // matches no key
     return out;
   }
 

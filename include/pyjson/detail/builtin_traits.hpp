@@ -730,14 +730,15 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
     return std::string_view();
   };
   const char* close = r.read_members(guess, [&](std::string_view key) {
+    const std::uint32_t signature = key_signature(key);
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
-      // Length and first byte first: most names differ there, without a memcmp call.
+      // The signature rules out skipped fields and most other names (see key_signature); a
+      // guessed key is the name itself.
+      if (f.signature[i] != signature) continue;
       std::string_view name = f.names[i];
-      // A guessed key is the name itself.
-      if (f.skipped[i] ||
-          (key.data() != name.data() &&
-           (name.size() != key.size() || (!key.empty() && name[0] != key[0]) || name != key)))
+      if (key.data() != name.data() &&
+          (name.size() != key.size() || !same_bytes(key.data(), name.data(), key.size())))
         continue;
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;
