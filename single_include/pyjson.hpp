@@ -5354,7 +5354,7 @@ class reader {
   /// The options of this loads call.
   const load_options& options() const noexcept { return tok_.options(); }
   /// Where the next read starts (after whitespace); a position to give back to rewind().
-  const char* position() { return start(); }
+  [[gnu::always_inline]] const char* position() { return start(); }
   /// Goes back to a position taken from position(): a failed attempt can be retried.
   void rewind(const char* p) noexcept { tok_.set_position(p); }
   /// Called when an attempt that started at `from` failed at `failed_at` and another is about
@@ -5469,7 +5469,8 @@ class reader {
   }
   // Moves into the array or object at the next value (a type error for anything else), one
   // level deeper; the caller then holds a depth_guard for that level.
-  void open_container(char bracket, std::string_view expected) {
+  // Forced inline as start() is: it comes before every array and object.
+  [[gnu::always_inline]] void open_container(char bracket, std::string_view expected) {
     const char* p = start();
     if (*p != bracket) mismatch(expected, p);
     if (++depth_ > tok_.options().max_depth) [[unlikely]]
@@ -6001,15 +6002,17 @@ void read_builtin(pyjson::reader& r, T& out) {
   } else if constexpr (c == category::integer) {
     out = r.template read_int<T>();
   } else if constexpr (c == category::floating) {
-    const char* at = r.position();
-    double d = r.read_float();
-    if constexpr (!std::same_as<T, double>) {
+    if constexpr (std::same_as<T, double>) {
+      out = r.read_float();
+    } else {
+      const char* at = r.position();  // for the error: a double holds every literal's value
+      double d = r.read_float();
       if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max()))
         r.fail_at("expected float" + std::to_string(sizeof(T) * 8) + ", found " + r.describe(at) +
                       " (out of range)",
                   at);
+      out = static_cast<T>(d);
     }
-    out = static_cast<T>(d);
   } else if constexpr (c == category::string) {
     if constexpr (std::same_as<T, std::string>) {
       out = r.read_string();
@@ -6328,7 +6331,8 @@ void read_variant(pyjson::reader& r, V& out) {
 
 // Whether the n bytes at a and b are equal. Keys and field names are short: up to 16 bytes
 // they are compared as two overlapping words (or halves of words), with no call to memcmp.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b,
+                                              std::size_t n) noexcept {
   auto load = [](const char* p, auto word) {
     std::memcpy(&word, p, sizeof word);
     return word;

@@ -361,7 +361,7 @@ class reader {
   /// The options of this loads call.
   const load_options& options() const noexcept { return tok_.options(); }
   /// Where the next read starts (after whitespace); a position to give back to rewind().
-  const char* position() { return start(); }
+  [[gnu::always_inline]] const char* position() { return start(); }
   /// Goes back to a position taken from position(): a failed attempt can be retried.
   void rewind(const char* p) noexcept { tok_.set_position(p); }
   /// Called when an attempt that started at `from` failed at `failed_at` and another is about
@@ -476,7 +476,8 @@ class reader {
   }
   // Moves into the array or object at the next value (a type error for anything else), one
   // level deeper; the caller then holds a depth_guard for that level.
-  void open_container(char bracket, std::string_view expected) {
+  // Forced inline as start() is: it comes before every array and object.
+  [[gnu::always_inline]] void open_container(char bracket, std::string_view expected) {
     const char* p = start();
     if (*p != bracket) mismatch(expected, p);
     if (++depth_ > tok_.options().max_depth) [[unlikely]]

@@ -356,15 +356,17 @@ void read_builtin(pyjson::reader& r, T& out) {
   } else if constexpr (c == category::integer) {
     out = r.template read_int<T>();
   } else if constexpr (c == category::floating) {
-    const char* at = r.position();
-    double d = r.read_float();
-    if constexpr (!std::same_as<T, double>) {
+    if constexpr (std::same_as<T, double>) {
+      out = r.read_float();
+    } else {
+      const char* at = r.position();  // for the error: a double holds every literal's value
+      double d = r.read_float();
       if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max()))
         r.fail_at("expected float" + std::to_string(sizeof(T) * 8) + ", found " + r.describe(at) +
                       " (out of range)",
                   at);
+      out = static_cast<T>(d);
     }
-    out = static_cast<T>(d);
   } else if constexpr (c == category::string) {
     if constexpr (std::same_as<T, std::string>) {
       out = r.read_string();
@@ -683,7 +685,8 @@ void read_variant(pyjson::reader& r, V& out) {
 
 // Whether the n bytes at a and b are equal. Keys and field names are short: up to 16 bytes
 // they are compared as two overlapping words (or halves of words), with no call to memcmp.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b,
+                                              std::size_t n) noexcept {
   auto load = [](const char* p, auto word) {
     std::memcpy(&word, p, sizeof word);
     return word;
