@@ -3578,8 +3578,11 @@ class value_builder {
     bool is_object;
   };
 
+  // Out of line, so that it is the same code wherever loads is called: inlined into a small
+  // caller, the loop ran a quarter slower on citm_catalog.json (1.1 against 1.45 GB/s) and 8%
+  // on twitter.json, from the code around it.
   template <bool Build>
-  void run() {
+  [[gnu::noinline]] void run() {
     frames_.clear();
     const std::size_t max_depth = r_.options().max_depth;
     for (;;) {
