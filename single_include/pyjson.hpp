@@ -4546,7 +4546,9 @@ class writer {
 
   // Without recursion: open containers wait on frames_, so nesting costs heap, not stack (the
   // depth limit is Python's behaviour, not a necessity).
-  void write_value(const value& root) {
+  // Out of line, as the reader's loop is (value_builder::run): inlined into a small caller,
+  // citm_catalog.json was written 14% slower.
+  [[gnu::noinline]] void write_value(const value& root) {
     if (write_scalar(root)) return;
     const std::size_t base = frames_.size();  // frames of an enclosing call (typed writing)
     open(root);
