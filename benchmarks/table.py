@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Turns one run of pyjson_bench into the markdown tables of benchmarks/README.md.
+"""Turns runs of pyjson_bench into the markdown tables of benchmarks/README.md.
 
-    ./pyjson_bench --benchmark_format=json --benchmark_repetitions=3 > run.json
-    python3 benchmarks/table.py run.json
+    for i in 1 2 3; do
+      ./pyjson_bench --benchmark_format=json --benchmark_repetitions=3 > run$i.json
+    done
+    python3 benchmarks/table.py run1.json run2.json run3.json
 
 Benchmarks are named operation/library/document. Speeds are MB/s of JSON text (the input for
-loads, the output for dumps), the median of the repetitions when there are several; memory is
-the heap_bytes_per_input_byte counter of the memory/ benchmarks. One table per operation, one
-column per library that ran it, and pyjson's ratio to simdjson and to Boost.JSON from the same
-run.
+loads, the output for dumps), the median of all repetitions of all runs given. Several runs
+(processes) are worth it: the address layout, new at each start, changes a speed by up to a
+third on a machine whose cache is about the size of the data, and the repetitions within one
+process share that luck. Memory is the heap_bytes_per_input_byte counter of the memory/
+benchmarks. One table per operation, one column per library that ran it, and pyjson's ratio
+to simdjson and to Boost.JSON from the same runs.
 """
 import json
 import statistics
@@ -21,11 +25,11 @@ DOC_ORDER = ["twitter", "citm_catalog", "canada",
              "syn_numbers", "syn_strings", "syn_records", "syn_deep"]
 
 
-def load(path):
+def load(paths):
     """(operation, library, document) -> median of the runs, for speeds and for memory."""
-    data = json.load(open(path))
     speeds, memory, size = defaultdict(list), defaultdict(list), defaultdict(list)
-    for b in data["benchmarks"]:
+    runs = [json.load(open(path)) for path in paths]
+    for b in (b for data in runs for b in data["benchmarks"]):
         if b.get("run_type") == "aggregate" or b.get("error_occurred"):
             continue
         op, lib, doc = b["run_name"].split("/")[:3]
@@ -36,7 +40,7 @@ def load(path):
         elif "bytes_per_second" in b:
             speeds[(op, lib, doc)].append(b["bytes_per_second"] / 1e6)
     med = lambda d: {k: statistics.median(v) for k, v in d.items()}
-    return data.get("context", {}), med(speeds), med(memory), med(size)
+    return [data.get("context", {}) for data in runs], med(speeds), med(memory), med(size)
 
 
 def ordered_docs(keys):
@@ -106,11 +110,14 @@ def defaults_table(speeds):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    context, speeds, memory, input_bytes = load(sys.argv[1])
+    contexts, speeds, memory, input_bytes = load(sys.argv[1:])
+    context = contexts[0]
+    loads = "; ".join(" ".join(f"{x:.2f}" for x in c.get("load_avg", [])) for c in contexts)
     print(f"Context: {context.get('host_name', '')}, {context.get('num_cpus')} CPUs, "
-          f"{context.get('mhz_per_cpu')} MHz, load {context.get('load_avg')}\n")
+          f"{context.get('mhz_per_cpu')} MHz; {len(contexts)} run(s), load average at the "
+          f"start of each: {loads}\n")
     faster = "pyjson/peer > 1 means pyjson is faster."
     mbs = lambda x: f"{x:.0f}"
     table("loads → DOM, MB/s of input", speeds, "loads", mbs, faster)
