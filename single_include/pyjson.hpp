@@ -6153,11 +6153,13 @@ void read_map(pyjson::reader& r, M& out) {
   out.clear();
   r.read_object([&](std::string_view key) {
     K k = key_from_text<K>(r, key);
-    if constexpr (requires { out.insert_or_assign(k, V{}); }) {
-      // A repeated key keeps its last value, as in Python.
+    if constexpr (requires { out.insert_or_assign(out.end(), k, V{}); }) {
+      // A repeated key keeps its last value, as in Python. Keys often come in a sorted map's
+      // order (json.dumps with sort_keys, or a std::map that pyjson wrote): with the end as
+      // hint, each such insertion into a std::map is constant time instead of a search.
       V v{};
       r.read(v);
-      out.insert_or_assign(std::move(k), std::move(v));
+      out.insert_or_assign(out.end(), std::move(k), std::move(v));
     } else {
       V v{};
       r.read(v);

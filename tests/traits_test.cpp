@@ -1,6 +1,7 @@
 // Tests of typed reading and writing through pyjson::traits<T>: every built-in mapping in both
 // directions, user mappings, and the type errors with their paths and positions.
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -402,6 +403,41 @@ TEST_CASE("typed: maps with every key type, as Python converts keys") {
   CHECK(mm.size() == 2);
   CHECK(pyjson::loads<std::unordered_map<std::string, std::vector<int>>>(R"({"k": [1]})").at("k") ==
         std::vector<int>{1});
+  // Keys in the map's order, backwards, shuffled, with repeats: the same map as Python's dict
+  // gives (the last value of a repeated key), whatever the order of insertion.
+  std::mt19937 rng(7);
+  for (int order = 0; order < 4; ++order) {
+    std::vector<std::pair<int, int>> members;
+    for (int i = 0; i < 300; ++i) members.push_back({i * 7 % 1000, i});
+    std::sort(members.begin(), members.end(), [](auto& a, auto& b) {
+      return std::to_string(a.first) < std::to_string(b.first);  // a std::map<std::string>'s order
+    });
+    if (order == 1) std::reverse(members.begin(), members.end());
+    if (order == 2) std::shuffle(members.begin(), members.end(), rng);
+    if (order == 3)  // repeats: each key again right after itself and at the end
+      for (std::size_t i = 0, n = members.size(); i < n; i += 3) {
+        members.insert(members.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                       {members[i].first, -1});
+        members.push_back({members[i].first, -2});
+      }
+    std::string text = "{";
+    std::map<std::string, int> expected;
+    for (const auto& [key, number] : members) {
+      text +=
+          (text.size() > 1 ? ", \"" : "\"") + std::to_string(key) + "\": " + std::to_string(number);
+      expected[std::to_string(key)] = number;
+    }
+    text += "}";
+    INFO("order " << order);
+    CHECK(pyjson::loads<std::map<std::string, int>>(text) == expected);
+    std::map<int, int> by_int;
+    for (const auto& [key, number] : expected) by_int[std::stoi(key)] = number;
+    CHECK(pyjson::loads<std::map<int, int>>(text) == by_int);
+    auto unordered = pyjson::loads<std::unordered_map<std::string, int>>(text);
+    CHECK(std::map<std::string, int>(unordered.begin(), unordered.end()) == expected);
+    CHECK(pyjson::dumps(pyjson::loads<std::map<std::string, int>>(text)) ==
+          pyjson::dumps(pyjson::loads(text), {.sort_keys = true}));
+  }
 }
 
 TEST_CASE("typed: optional, pointers, variant, monostate, value") {
