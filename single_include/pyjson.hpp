@@ -5335,7 +5335,12 @@ class reader {
 
   /// Checks the next value and moves past it without building anything.
   void skip() {
-    start();
+    // A string, what a struct most often leaves out, is checked here as the builder would
+    // check it, without the call into the builder's loop.
+    if (*start() == '"') {
+      tok_.read_string(skip_scratch_);
+      return;
+    }
     builder_.skip_at(depth_);
   }
 
@@ -5515,7 +5520,7 @@ class reader {
   };
 
   detail::reader& tok_;
-  std::string scratch_, key_scratch_;
+  std::string scratch_, key_scratch_, skip_scratch_;
   std::size_t depth_ = 0;
   std::size_t retried_ = 0;  // text read again by retried attempts (see may_retry)
   bool retry_refused_ = false;

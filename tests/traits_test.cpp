@@ -296,6 +296,57 @@ TEST_CASE("typed: type errors name the path, the expectation, what was found and
   CHECK(type_error_of<int>("?") == "decode_error: Expecting value: line 1 column 1 (char 0)");
 }
 
+TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
+  // Each value in turn under a key no field has, between two known ones: what loads accepts is
+  // skipped, and what it refuses raises loads' decode_error, at the same position.
+  const std::string values[] = {
+      R"("plain")",
+      R"("esc\n\"\u00e9\ud83d\ude00")",
+      "\"" + std::string(5000, 'x') + "\\n\"",
+      R"("\ud800 lone")",
+      "\"raw \xED\xA0\x80 surrogate\"",
+      "\"tab\there\"",
+      "\"nul \0 inside\"",
+      R"("bad \x escape")",
+      R"("\u12G4")",
+      "\"\xFF byte\"",
+      "\"\xE6\x97 cut\"",
+      R"("unterminated)",
+      "1",
+      "-2.5e3",
+      "true",
+      "null",
+      "NaN",
+      "-Infinity",
+      R"([1, "a", {"b": ["c"]}])",
+      R"({"k": "v"})",
+      "tru",
+      "[1,]",
+      "01",
+      R"("x" "y")",
+  };
+  for (bool strict : {true, false}) {
+    for (const std::string& v : values) {
+      std::string text = R"({"street": "s", "extra": )" + v + R"(, "zip": 1})";
+      CAPTURE(text, strict);
+      const pyjson::load_options opt{.strict = strict};
+      auto outcome = [](auto read) -> std::string {
+        try {
+          return read();
+        } catch (const pyjson::decode_error& e) {
+          return e.what() + std::string(" @") + std::to_string(e.byte_pos());
+        }
+      };
+      std::string want = outcome([&] { return pyjson::dumps(pyjson::loads(text, opt)["zip"]); });
+      std::string got = outcome([&] {
+        address a = pyjson::loads<address>(text, opt);
+        return a.street == "s" ? std::to_string(a.zip) : "wrong";
+      });
+      CHECK(got == want);
+    }
+  }
+}
+
 // Python parses the whole text before it maps anything: when a type error comes first and a
 // syntax error later, loads<T> raises the same decode_error (message and positions) as loads.
 TEST_CASE("typed: a syntax error anywhere beats an earlier type error") {
