@@ -306,7 +306,7 @@ TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
       R"("\ud800 lone")",
       "\"raw \xED\xA0\x80 surrogate\"",
       "\"tab\there\"",
-      "\"nul \0 inside\"",
+      std::string("\"nul ") + '\0' + " inside\"",
       R"("bad \x escape")",
       R"("\u12G4")",
       "\"\xFF byte\"",
