@@ -310,7 +310,7 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   CHECK(v["k29"].get<int>() == 89);
   CHECK(pyjson::loads(R"({"": 1, "": 2})") == pyjson::loads(R"({"": 2})"));
   // Every size class of the repeated-key check: short and long keys, a repeat at either end.
-  for (int n : {2, 12, 13, 40, 1000, 20000}) {
+  for (int n : {2, 12, 13, 40, 64, 65, 1000, 20000}) {
     for (bool long_keys : {false, true}) {
       std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
       std::string unique = "{", repeated;
@@ -325,6 +325,29 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
       CHECK(r.size() == static_cast<std::size_t>(n));
       CHECK(r.items()[0].key() == prefix + "0");
       CHECK(r.items()[0].value() == value(-1));
+    }
+  }
+  // Keys that differ only in the middle, with the same length and the same first and last 8
+  // bytes, and short keys that differ in one byte: distinct, they must all stay; a repeat,
+  // next to its first or far from it, must be found.
+  for (std::string pattern : {"start-of-#-the-same-end", "k#", "#", "0123456#"}) {
+    for (int n : {2, 12, 13, 63, 64, 65, 200}) {
+      auto key = [&](int i) {
+        std::string k = pattern;
+        return "\"" + k.replace(k.find('#'), 1, std::to_string(1000 + i)) + "\"";
+      };
+      std::string unique = "{";
+      for (int i = 0; i < n; ++i) unique += key(i) + ": " + std::to_string(i) + ", ";
+      CAPTURE(pattern, n, unique);
+      value u = pyjson::loads(unique.substr(0, unique.size() - 2) + "}");
+      CHECK(u.size() == static_cast<std::size_t>(n));
+      for (int repeat : {0, n / 2, n - 1}) {
+        value r = pyjson::loads(unique + key(repeat) + ": -1}");
+        CHECK(r.size() == static_cast<std::size_t>(n));
+        CHECK(r.items()[static_cast<std::size_t>(repeat)].value() == value(-1));
+        CHECK(r.items()[static_cast<std::size_t>(n - 1)].value() ==
+              value(repeat == n - 1 ? -1 : n - 1));
+      }
     }
   }
 }
