@@ -937,16 +937,22 @@ struct value_access {
   // the whole value, instead of zeroing it and then copying a variable length in.
   static void set_short_string_at(value& v, const char* p, std::size_t n) noexcept {
 #if defined(__SSE2__)
-    const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    bytes = _mm_and_si128(bytes, _mm_cmplt_epi8(index, _mm_set1_epi8(static_cast<char>(n))));
-    // Bytes 14 and 15: the length and the tag.
-    bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
+    set_short_string_bytes(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), n);
 #else
     v.set_string(std::string_view(p, n));
 #endif
   }
+#if defined(__SSE2__)
+  // The same for a string of n <= 14 bytes at the start of `bytes`.
+  [[gnu::always_inline]] static void set_short_string_bytes(value& v, __m128i bytes,
+                                                            std::size_t n) noexcept {
+    const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    bytes = _mm_and_si128(bytes, _mm_cmplt_epi8(index, _mm_set1_epi8(static_cast<char>(n))));
+    // Bytes 14 and 15: the length and the tag.
+    bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
+  }
+#endif
   // The two words of a value: for short strings, their bytes (zero padded) and length.
   static std::uint64_t word(const value& v, int i) noexcept {
     std::uint64_t w;
@@ -3394,6 +3400,20 @@ class reader {
   void advance(std::size_t n) noexcept { p_ += n; }
   void set_position(const char* p) noexcept { p_ = p; }
 
+#if defined(__SSE2__)
+  // A bit for each byte of v that needs a look inside a string: '"', '\\', a control character
+  // (<= 0x1F) or a byte of a multi-byte UTF-8 sequence (>= 0x80).
+  [[gnu::always_inline]] static unsigned special_bytes(__m128i v) noexcept {
+    __m128i special =
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    // v <= 0x1F as unsigned bytes: min(v, 0x1F) == v.
+    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
+    special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
+    // The high bit of each byte marks UTF-8 sequences; movemask reads it directly.
+    return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+  }
+#endif
+
  private:
   // At least one whitespace byte at p_.
   [[gnu::noinline]] void skip_ws_run() noexcept {
@@ -3445,16 +3465,8 @@ class reader {
   // of every x86-64), else eight at a time in a 64-bit word (SWAR).
   const char* skip_plain(const char* p) const noexcept {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space_minus_one = _mm_set1_epi8(0x1F);
     while (end_ - p >= 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-      // v <= 0x1F as unsigned bytes: min(v, 0x1F) == v.
-      special = _mm_or_si128(special, _mm_cmpeq_epi8(_mm_min_epu8(v, space_minus_one), v));
-      // The high bit of each byte marks UTF-8 sequences; movemask reads it directly.
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
+      unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
       if (mask != 0) return p + __builtin_ctz(mask);
       p += 16;
     }
@@ -3634,8 +3646,10 @@ class value_builder {
   void read_key() {
     const char* p = r_.position();
     if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
-    std::string_view key = r_.read_string(scratch_);
-    if constexpr (Build) set_string(key);
+    if (!short_plain_string<Build>()) {
+      std::string_view key = r_.read_string(scratch_);
+      if constexpr (Build) set_string(key);
+    }
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
@@ -3647,6 +3661,7 @@ class value_builder {
   void read_scalar(char c, const char* p) {
     switch (c) {
       case '"': {
+        if (short_plain_string<Build>()) return;
         std::string_view s = r_.read_string(scratch_);
         if constexpr (Build) set_string(s);
         return;
@@ -3732,6 +3747,29 @@ class value_builder {
     } else {
       ::new (static_cast<void*>(v)) value(parse_float(p, n.end));
     }
+  }
+
+  // A string of at most 14 bytes, all ASCII, no escape, no control character, with 16 bytes
+  // readable after its opening quote (at the reader's position): most keys and many values.
+  // It is found and, when Build, stored from one 16-byte load, without read_string's loop and
+  // a second load of the same bytes. Returns false, having done nothing, for any other string,
+  // which read_string then reads, and so reports errors as ever.
+  template <bool Build>
+  [[gnu::always_inline]] bool short_plain_string() {
+#if defined(__SSE2__)
+    const char* p = r_.position() + 1;
+    if (r_.end() - p < 16) return false;
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    unsigned mask = reader::special_bytes(bytes);
+    // The first special byte must be the closing quote, within the first 15 bytes.
+    unsigned n = static_cast<unsigned>(__builtin_ctz(mask | 0x10000));
+    if (n > 14 || p[n] != '"') return false;
+    r_.set_position(p + n + 1);
+    if constexpr (Build) value_access::set_short_string_bytes(*push(), bytes, n);
+    return true;
+#else
+    return false;
+#endif
   }
 
   // Pushes a string read by the reader. A short one that lies in the text with 16 bytes after

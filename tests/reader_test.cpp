@@ -297,6 +297,56 @@ TEST_CASE("reader: escaped strings of every size, one after another") {
         "\xea\xaf\x8d\xea\xaf\x8d\xe0\xa6\xaf");
 }
 
+TEST_CASE("reader: short strings of every length and content, up to the end of the text") {
+  // Strings of up to 14 plain ASCII bytes take a shorter path when 16 bytes follow their
+  // opening quote: every length around that bound, a byte of each kind at each place, and every
+  // distance from the end of the text must read as any other string does.
+  struct kind {
+    std::string json, decoded;
+  };
+  const kind kinds[] = {
+      {"", ""},         {"\\n", "\n"},    {"\\\"", "\""}, {"\xc3\xa9", "\xc3\xa9"},
+      {"\x7f", "\x7f"}, {"\x1f", "\x1f"}, {" ", " "},     {"\\u0041", "A"}};
+  pyjson::load_options lax{.strict = false};
+  for (std::size_t length = 0; length <= 17; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const kind& k : kinds) {
+        std::string base;
+        for (std::size_t i = 0; i < length; ++i) base += static_cast<char>('a' + (i * 7) % 26);
+        std::string json = base, want = base;
+        json.insert(at, k.json);
+        want.insert(at, k.decoded);
+        for (std::size_t pad = 0; pad <= 17; ++pad) {
+          std::string text = "{\"" + json + "\": \"" + json + "\"}" + std::string(pad, ' ');
+          CAPTURE(length, at, k.json, pad);
+          if (k.json == "\x1f") {
+            CHECK(error_of(text) == "Invalid control character at: line 1 column " +
+                                        std::to_string(at + 3) + " (char " +
+                                        std::to_string(at + 2) + ")");
+            value v = pyjson::loads(text, lax);
+            CHECK(v.items()[0].key() == want);
+            continue;
+          }
+          value v = pyjson::loads(text);
+          REQUIRE(v.items().size() == 1);
+          CHECK(v.items()[0].key() == want);
+          CHECK(v.items()[0].value().get<std::string>() == want);
+          CHECK(pyjson::loads<std::map<std::string, std::string>>(text).at(want) == want);
+          // Cut before its closing quote, the value runs to the end of the text. (One more
+          // byte after it, as Python reports "\\u0041" at the very end as a bad escape.) Python
+          // counts positions in characters: "\xc3\xa9" is one.
+          std::string cut = "{\"" + json + "\": \"" + json + "z";
+          auto chars = static_cast<std::size_t>(
+              std::count_if(json.begin(), json.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+          CHECK(error_of(cut) == "Unterminated string starting at: line 1 column " +
+                                     std::to_string(chars + 6) + " (char " +
+                                     std::to_string(chars + 5) + ")");
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("reader: objects keep the first position and the last value of a repeated key") {
   CHECK(pyjson::dumps(pyjson::loads(R"({"a": 1, "b": 2, "a": 3})")) == R"({"a": 3, "b": 2})");
   std::string text = "{";

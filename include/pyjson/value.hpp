@@ -671,16 +671,22 @@ struct value_access {
   // the whole value, instead of zeroing it and then copying a variable length in.
   static void set_short_string_at(value& v, const char* p, std::size_t n) noexcept {
 #if defined(__SSE2__)
-    const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    bytes = _mm_and_si128(bytes, _mm_cmplt_epi8(index, _mm_set1_epi8(static_cast<char>(n))));
-    // Bytes 14 and 15: the length and the tag.
-    bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
+    set_short_string_bytes(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), n);
 #else
     v.set_string(std::string_view(p, n));
 #endif
   }
+#if defined(__SSE2__)
+  // The same for a string of n <= 14 bytes at the start of `bytes`.
+  [[gnu::always_inline]] static void set_short_string_bytes(value& v, __m128i bytes,
+                                                            std::size_t n) noexcept {
+    const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    bytes = _mm_and_si128(bytes, _mm_cmplt_epi8(index, _mm_set1_epi8(static_cast<char>(n))));
+    // Bytes 14 and 15: the length and the tag.
+    bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
+  }
+#endif
   // The two words of a value: for short strings, their bytes (zero padded) and length.
   static std::uint64_t word(const value& v, int i) noexcept {
     std::uint64_t w;
