@@ -5083,6 +5083,7 @@ inline constexpr auto enum_table =
 // SPDX-License-Identifier: MIT
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -5643,6 +5644,46 @@ constexpr std::array<std::uint32_t, N> key_signatures(
   return out;
 }
 
+// Finds the field of a key's signature with one multiply and one load: the slot of signature
+// s is the top bits of s * multiplier, and holds the field's index + 1 (0: no field). A typed
+// object such as twitter.json's user has 18 fields and some 22 keys that are none of them;
+// each such key was compared with every field's signature. The multiplier is searched for at
+// compile time, among odd numbers, until every field has a slot of its own in a table of at
+// least four slots per field. When none is found in 1024 tries (two fields with the same
+// signature, or very many fields), multiplier stays 0 and fields are searched one by one.
+template <std::size_t N>
+struct signature_table {
+  static constexpr int bits = N <= 4 ? 4 : std::bit_width(4 * N - 1);
+  static constexpr bool usable = N <= 254;  // indexes + 1 fit in a byte
+  std::uint32_t multiplier = 0;
+  std::array<std::uint8_t, std::size_t{1} << bits> slot{};
+
+  constexpr std::size_t slot_of(std::uint32_t signature) const noexcept {
+    return (signature * multiplier) >> (32 - bits);
+  }
+};
+template <std::size_t N>
+constexpr signature_table<N> make_signature_table(const std::array<std::uint32_t, N>& signature) {
+  signature_table<N> table;
+  if constexpr (signature_table<N>::usable) {
+    std::uint32_t candidate = 0x9E3779B1u;
+    for (int attempt = 0; attempt < 1024; ++attempt) {
+      candidate = candidate * 0x2C9277B5u + 0xAC564B05u;  // an LCG: every odd number in turn
+      table.multiplier = candidate | 1u;
+      table.slot = {};
+      bool distinct = true;
+      for (std::size_t i = 0; i < N && distinct; ++i) {
+        if (signature[i] == 0) continue;  // a skipped field: no key finds it
+        auto& entry = table.slot[table.slot_of(signature[i])];
+        distinct = entry == 0;
+        entry = static_cast<std::uint8_t>(i + 1);
+      }
+      if (distinct) return table;
+    }
+  }
+  return signature_table<N>{};
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -5652,6 +5693,7 @@ struct member_fields {
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
+  signature_table<size> table = make_signature_table(signature);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -5667,6 +5709,7 @@ struct aggregate_field_list {
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
+  signature_table<size> table = make_signature_table(signature);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -5679,6 +5722,7 @@ struct aggregate_field_list {
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
     if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
+    out.table = make_signature_table(out.signature);
     return out;
   }
   /// Field `name` is neither written nor read.
@@ -5686,6 +5730,7 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.skipped[index_of(name)] = true;
     out.signature[index_of(name)] = 0;  // matches no key
+    out.table = make_signature_table(out.signature);
     return out;
   }
 
@@ -6458,23 +6503,38 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   auto guess = [&](const char* at, const char* end) {
     if constexpr (n > 0) {
       std::string_view name = f.names[hint];
-      if (f.plain[hint] && static_cast<std::size_t>(end - at) > name.size() &&
-          at[name.size()] == '"' && same_bytes(at, name.data(), name.size()))
+      if (f.plain[hint] && f.signature[hint] != 0 &&
+          static_cast<std::size_t>(end - at) > name.size() && at[name.size()] == '"' &&
+          same_bytes(at, name.data(), name.size()))
         return name;
     }
     return std::string_view();
   };
-  const char* close = r.read_members(guess, [&](std::string_view key) {
+  // The field a key names, or n: the guessed name itself, else the field the signature table
+  // gives (see signature_table), else a search of every field.
+  auto field_of = [&](std::string_view key) -> std::size_t {
+    if constexpr (n > 0) {
+      if (key.data() == f.names[hint].data()) return hint;
+    }
     const std::uint32_t signature = key_signature(key);
+    auto named = [&](std::size_t i) {
+      // The signature rules out skipped fields and most other names (see key_signature).
+      std::string_view name = f.names[i];
+      return f.signature[i] == signature && name.size() == key.size() &&
+             same_bytes(key.data(), name.data(), key.size());
+    };
+    if (f.table.multiplier != 0) {
+      std::size_t i = f.table.slot[f.table.slot_of(signature)];
+      return i != 0 && named(i - 1) ? i - 1 : n;
+    }
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
-      // The signature rules out skipped fields and most other names (see key_signature); a
-      // guessed key is the name itself.
-      if (f.signature[i] != signature) continue;
-      std::string_view name = f.names[i];
-      if (key.data() != name.data() &&
-          (name.size() != key.size() || !same_bytes(key.data(), name.data(), key.size())))
-        continue;
+      if (named(i)) return i;
+    }
+    return n;
+  };
+  const char* close = r.read_members(guess, [&](std::string_view key) {
+    if (std::size_t i = field_of(key); i < n) {
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;
       read_at[i](r, f, obj);

@@ -94,6 +94,9 @@ constexpr std::string_view long_name_view{long_name<N, Middle>.data(), N};
 struct lookalikes {  // optional: a text may leave any of them out
   std::optional<int> abc, axc, empty, n255, n256, n300, n300n;
 };
+struct distinct_names {  // the same but names that agree in all three: one slot each
+  std::optional<int> abc, b, abcd, xyz, empty, n255;
+};
 struct skipped_then_renamed {
   int a = 0, b = 0, c = 0;
 };
@@ -137,6 +140,13 @@ struct pyjson::traits<lookalikes> {
       "abc", &lookalikes::abc, "axc", &lookalikes::axc, "", &lookalikes::empty,
       long_name_view<256, 'm'>, &lookalikes::n256, long_name_view<255, 'm'>, &lookalikes::n255,
       long_name_view<300, 'm'>, &lookalikes::n300, long_name_view<300, 'n'>, &lookalikes::n300n);
+};
+template <>
+struct pyjson::traits<distinct_names> {
+  static constexpr auto fields =
+      pyjson::fields("abc", &distinct_names::abc, "b", &distinct_names::b, "abcd",
+                     &distinct_names::abcd, "xyz", &distinct_names::xyz, "", &distinct_names::empty,
+                     long_name_view<255, 'm'>, &distinct_names::n255);
 };
 template <>
 struct pyjson::traits<skipped_then_renamed> {
@@ -617,18 +627,14 @@ TEST_CASE("typed: keys read as the field names they spell, in every spelling") {
     CHECK(pyjson::loads<user>(pyjson::dumps(u, {.indent = 2, .sort_keys = sorted})) == u);
 }
 
-TEST_CASE("typed: a key is read into the field it names, whatever it shares with other names") {
-  const std::string k255(long_name_view<255, 'm'>), k256(long_name_view<256, 'm'>),
-      k300(long_name_view<300, 'm'>), k300n(long_name_view<300, 'n'>);
-  const std::vector<std::pair<std::string, int>> members = {
-      {"abc", 1}, {"axc", 2}, {"", 3}, {k255, 4}, {k256, 5}, {k300, 6}, {k300n, 7}};
-  auto fields_of = [](const lookalikes& l) {
-    std::vector<int> out;
-    for (auto f : {l.abc, l.axc, l.empty, l.n255, l.n256, l.n300, l.n300n})
-      out.push_back(f.value_or(0));
-    return out;
-  };
-  const std::vector<int> expected{1, 2, 3, 4, 5, 6, 7};
+namespace {
+// Reads T's members given in seven rotations, forwards and backwards, and then each of `others`
+// alone, which must be no field. fields_of lists T's fields in the order of `members`.
+template <class T, class FieldsOf>
+void check_keys_find_their_fields(const std::vector<std::pair<std::string, int>>& members,
+                                  const std::vector<std::string>& others, FieldsOf fields_of) {
+  std::vector<int> expected;
+  for (const auto& m : members) expected.push_back(m.second);
   // In the declared order, reversed, and rotated: each name is searched from every other one.
   for (std::size_t start = 0; start < members.size(); ++start) {
     for (bool reversed : {false, true}) {
@@ -640,20 +646,60 @@ TEST_CASE("typed: a key is read into the field it names, whatever it shares with
       }
       text += "}";
       INFO(text);
-      CHECK(fields_of(pyjson::loads<lookalikes>(text)) == expected);
+      CHECK(fields_of(pyjson::loads<T>(text)) == expected);
     }
   }
-  // Keys that share all that with a name, or start like one, are no field.
+  // Keys that share a length, a first and a last byte with a name, or start like one, are no
+  // field.
   const pyjson::load_options strict_keys{.ignore_unknown_keys = false};
-  for (const std::string& key :
-       {std::string("ayc"), std::string("ac"), std::string("abcc"), std::string(" "),
-        k255.substr(0, 254), k255.substr(0, 253) + "z", k256 + "z", k300.substr(0, 299) + "n",
-        std::string(long_name_view<300, 'o'>), std::string(long_name_view<257, 'm'>)}) {
+  for (const std::string& key : others) {
     INFO(key);
-    CHECK(fields_of(pyjson::loads<lookalikes>("{\"" + key + "\": 9}")) == std::vector<int>(7, 0));
-    CHECK(type_error_of<lookalikes>("{\"" + key + "\": 9}", strict_keys) ==
+    CHECK(fields_of(pyjson::loads<T>("{\"" + key + "\": 9}")) ==
+          std::vector<int>(members.size(), 0));
+    CHECK(type_error_of<T>("{\"" + key + "\": 9}", strict_keys) ==
           "$: unknown field '" + key + "': line 1 column 2 (char 1)");
   }
+}
+}  // namespace
+
+TEST_CASE("typed: a key is read into the field it names, whatever it shares with other names") {
+  const std::string k255(long_name_view<255, 'm'>), k256(long_name_view<256, 'm'>),
+      k300(long_name_view<300, 'm'>), k300n(long_name_view<300, 'n'>);
+  const std::vector<std::string> others = {"ayc",
+                                           "ac",
+                                           "abcc",
+                                           " ",
+                                           k255.substr(0, 254),
+                                           k255.substr(0, 253) + "z",
+                                           k256 + "z",
+                                           k300.substr(0, 299) + "n",
+                                           std::string(long_name_view<300, 'o'>),
+                                           std::string(long_name_view<257, 'm'>)};
+  // Fields whose names share a signature are searched one by one; others are found through a
+  // table of signatures (see signature_table). Both ways are tested.
+  STATIC_REQUIRE(pyjson::traits<lookalikes>::fields.table.multiplier == 0);
+  check_keys_find_their_fields<lookalikes>(
+      {{"abc", 1}, {"axc", 2}, {"", 3}, {k255, 4}, {k256, 5}, {k300, 6}, {k300n, 7}}, others,
+      [](const lookalikes& l) {
+        std::vector<int> out;
+        for (auto f : {l.abc, l.axc, l.empty, l.n255, l.n256, l.n300, l.n300n})
+          out.push_back(f.value_or(0));
+        return out;
+      });
+  STATIC_REQUIRE(pyjson::traits<distinct_names>::fields.table.multiplier != 0);
+  std::vector<std::string> more_others = others;
+  for (const char* key : {"axc", "a", "c", "abdd", "xzz", "xyzz", "bc"}) more_others.push_back(key);
+  more_others.push_back(k256);
+  more_others.push_back(k300);
+  check_keys_find_their_fields<distinct_names>(
+      {{"abc", 1}, {"b", 2}, {"abcd", 3}, {"xyz", 4}, {"", 5}, {k255, 6}}, more_others,
+      [](const distinct_names& d) {
+        std::vector<int> out;
+        for (auto f : {d.abc, d.b, d.abcd, d.xyz, d.empty, d.n255}) out.push_back(f.value_or(0));
+        return out;
+      });
+  const pyjson::load_options strict_keys{.ignore_unknown_keys = false};
+  STATIC_REQUIRE(pyjson::traits<skipped_then_renamed>::fields.table.multiplier != 0);
   // A skipped field is read under no name, the one it was renamed to included; its old name
   // can go to another field.
   auto s = pyjson::loads<skipped_then_renamed>(R"({"a": 1, "bee": 2, "b": 3})");

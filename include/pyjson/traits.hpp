@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -571,6 +572,46 @@ constexpr std::array<std::uint32_t, N> key_signatures(
   return out;
 }
 
+// Finds the field of a key's signature with one multiply and one load: the slot of signature
+// s is the top bits of s * multiplier, and holds the field's index + 1 (0: no field). A typed
+// object such as twitter.json's user has 18 fields and some 22 keys that are none of them;
+// each such key was compared with every field's signature. The multiplier is searched for at
+// compile time, among odd numbers, until every field has a slot of its own in a table of at
+// least four slots per field. When none is found in 1024 tries (two fields with the same
+// signature, or very many fields), multiplier stays 0 and fields are searched one by one.
+template <std::size_t N>
+struct signature_table {
+  static constexpr int bits = N <= 4 ? 4 : std::bit_width(4 * N - 1);
+  static constexpr bool usable = N <= 254;  // indexes + 1 fit in a byte
+  std::uint32_t multiplier = 0;
+  std::array<std::uint8_t, std::size_t{1} << bits> slot{};
+
+  constexpr std::size_t slot_of(std::uint32_t signature) const noexcept {
+    return (signature * multiplier) >> (32 - bits);
+  }
+};
+template <std::size_t N>
+constexpr signature_table<N> make_signature_table(const std::array<std::uint32_t, N>& signature) {
+  signature_table<N> table;
+  if constexpr (signature_table<N>::usable) {
+    std::uint32_t candidate = 0x9E3779B1u;
+    for (int attempt = 0; attempt < 1024; ++attempt) {
+      candidate = candidate * 0x2C9277B5u + 0xAC564B05u;  // an LCG: every odd number in turn
+      table.multiplier = candidate | 1u;
+      table.slot = {};
+      bool distinct = true;
+      for (std::size_t i = 0; i < N && distinct; ++i) {
+        if (signature[i] == 0) continue;  // a skipped field: no key finds it
+        auto& entry = table.slot[table.slot_of(signature[i])];
+        distinct = entry == 0;
+        entry = static_cast<std::uint8_t>(i + 1);
+      }
+      if (distinct) return table;
+    }
+  }
+  return signature_table<N>{};
+}
+
 // Fields named by member pointers: fields("x", &point::x, "y", &point::y).
 template <class Class, class... Members>
 struct member_fields {
@@ -580,6 +621,7 @@ struct member_fields {
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
+  signature_table<size> table = make_signature_table(signature);
 
   template <std::size_t I, class T>
   static constexpr auto& get(const member_fields& self, T& obj) {
@@ -595,6 +637,7 @@ struct aggregate_field_list {
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
+  signature_table<size> table = make_signature_table(signature);
 
   template <std::size_t I, class U>
   static constexpr auto& get(const aggregate_field_list&, U& obj) {
@@ -607,6 +650,7 @@ struct aggregate_field_list {
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
     if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
+    out.table = make_signature_table(out.signature);
     return out;
   }
   /// Field `name` is neither written nor read.
@@ -614,6 +658,7 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.skipped[index_of(name)] = true;
     out.signature[index_of(name)] = 0;  // matches no key
+    out.table = make_signature_table(out.signature);
     return out;
   }
 

@@ -728,23 +728,38 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   auto guess = [&](const char* at, const char* end) {
     if constexpr (n > 0) {
       std::string_view name = f.names[hint];
-      if (f.plain[hint] && static_cast<std::size_t>(end - at) > name.size() &&
-          at[name.size()] == '"' && same_bytes(at, name.data(), name.size()))
+      if (f.plain[hint] && f.signature[hint] != 0 &&
+          static_cast<std::size_t>(end - at) > name.size() && at[name.size()] == '"' &&
+          same_bytes(at, name.data(), name.size()))
         return name;
     }
     return std::string_view();
   };
-  const char* close = r.read_members(guess, [&](std::string_view key) {
+  // The field a key names, or n: the guessed name itself, else the field the signature table
+  // gives (see signature_table), else a search of every field.
+  auto field_of = [&](std::string_view key) -> std::size_t {
+    if constexpr (n > 0) {
+      if (key.data() == f.names[hint].data()) return hint;
+    }
     const std::uint32_t signature = key_signature(key);
+    auto named = [&](std::size_t i) {
+      // The signature rules out skipped fields and most other names (see key_signature).
+      std::string_view name = f.names[i];
+      return f.signature[i] == signature && name.size() == key.size() &&
+             same_bytes(key.data(), name.data(), key.size());
+    };
+    if (f.table.multiplier != 0) {
+      std::size_t i = f.table.slot[f.table.slot_of(signature)];
+      return i != 0 && named(i - 1) ? i - 1 : n;
+    }
     for (std::size_t k = 0; k < n; ++k) {
       std::size_t i = hint + k < n ? hint + k : hint + k - n;
-      // The signature rules out skipped fields and most other names (see key_signature); a
-      // guessed key is the name itself.
-      if (f.signature[i] != signature) continue;
-      std::string_view name = f.names[i];
-      if (key.data() != name.data() &&
-          (name.size() != key.size() || !same_bytes(key.data(), name.data(), key.size())))
-        continue;
+      if (named(i)) return i;
+    }
+    return n;
+  };
+  const char* close = r.read_members(guess, [&](std::string_view key) {
+    if (std::size_t i = field_of(key); i < n) {
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;
       read_at[i](r, f, obj);
