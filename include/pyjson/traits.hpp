@@ -594,9 +594,12 @@ template <std::size_t N>
 constexpr signature_table<N> make_signature_table(const std::array<std::uint32_t, N>& signature) {
   signature_table<N> table;
   if constexpr (signature_table<N>::usable) {
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (signature[i] != 0 && signature[i] == signature[j]) return {};  // no slot each
     std::uint32_t candidate = 0x9E3779B1u;
     for (int attempt = 0; attempt < 1024; ++attempt) {
-      candidate = candidate * 0x2C9277B5u + 0xAC564B05u;  // an LCG: every odd number in turn
+      candidate = candidate * 0x2C9277B5u + 0xAC564B05u;  // candidates from an LCG, made odd
       table.multiplier = candidate | 1u;
       table.slot = {};
       bool distinct = true;

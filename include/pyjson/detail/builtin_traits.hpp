@@ -721,7 +721,8 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   }
   (std::make_index_sequence<n>{});
   std::bitset<n == 0 ? 1 : n> seen;
-  // Documents usually list keys in one order: the search starts after the field found last.
+  // Documents usually list keys in one order: the guess, and the search of every field (when
+  // there is no signature table), start after the field found last.
   std::size_t hint = 0;
   // The field after the one found last is likely next: its name is compared with the text
   // at once, which spares scanning the key as a string.
