@@ -152,6 +152,24 @@ TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
       CHECK(error_of(tail) == "Extra data: " + where(tail, 3 + n));
     }
   }
+  // Indentation: a first byte, a run of spaces of every length, then other whitespace within
+  // the run (tabs, "\r\n") and more spaces; the run ends exactly at the next token, or at a
+  // stray byte.
+  for (std::string lead : {"\n", " ", "\t", "\r\n"}) {
+    for (std::size_t k = 0; k <= 40; ++k) {
+      for (std::string mid : {"", "\t", "\r\n", "\n", " \t "}) {
+        for (std::size_t k2 : {0u, 1u, 15u, 16u, 17u}) {
+          std::string gap = lead + std::string(k, ' ') + mid + std::string(k2, ' ');
+          CAPTURE(lead, k, mid, k2);
+          CHECK(pyjson::dumps(pyjson::loads("[1," + gap + "2" + gap + "]" + gap)) == "[1, 2]");
+          std::string bad = "[1," + gap + "\f" + std::string(20, ' ') + "2]";
+          CHECK(error_of(bad) == "Expecting value: " + where(bad, 3 + gap.size()));
+          CHECK(pyjson::loads<std::vector<int>>("[1," + gap + "2" + gap + "]" + gap) ==
+                std::vector<int>{1, 2});
+        }
+      }
+    }
+  }
   // Spot checks of where() against Python.
   CHECK(error_of("[1,\n  \f]") == "Expecting value: line 2 column 3 (char 6)");
   CHECK(error_of("[1] \r\n\t\v") == "Extra data: line 2 column 2 (char 7)");
