@@ -3671,6 +3671,12 @@ class value_builder {
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
+    // ": " (Python's default and most indented text): the one space is passed here, without
+    // the call into skip_ws's loop.
+    if (r_.end() - q > 2 && q[1] == ' ' && !is_ws(q[2])) {
+      r_.advance(2);
+      return;
+    }
     r_.advance(1);
     r_.skip_ws();
   }
@@ -5536,7 +5542,9 @@ class reader {
       tok_.skip_ws();
       const char* colon = tok_.position();
       if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
-      tok_.advance(1);
+      // ": ": the space is passed here, and the value's start() skips only what may follow,
+      // without a call into skip_ws's loop for the one space.
+      tok_.advance(tok_.end() - colon > 1 && colon[1] == ' ' ? 2 : 1);
 #if PYJSON_HAS_EXCEPTIONS
       try {
         each(key);

@@ -170,6 +170,25 @@ TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
       }
     }
   }
+  // After a key's colon: one space (passed without the loop), more, or other whitespace, and
+  // the end of the text right after any of them.
+  for (std::string gap : {"", " ", "  ", " \n", " \t", "\n ", " \r\n ", "\t"}) {
+    CAPTURE(gap);
+    std::string text = "{\"a\":" + gap + "1, \"bb\":" + gap + "\"x\"}";
+    CHECK(pyjson::dumps(pyjson::loads(text)) == R"({"a": 1, "bb": "x"})");
+    CHECK(pyjson::loads<std::map<std::string, pyjson::value>>(text).at("bb") == "x");
+    std::string cut = "{\"a\":" + gap;
+    CHECK(error_of(cut) == "Expecting value: " + where(cut, cut.size()));
+    std::string typed_error;
+    try {
+      pyjson::loads<std::map<std::string, int>>(cut);
+    } catch (const pyjson::decode_error& e) {
+      typed_error = e.what();
+    }
+    CHECK(typed_error == "Expecting value: " + where(cut, cut.size()));
+    std::string stray = "{\"a\":" + gap + "\f1}";
+    CHECK(error_of(stray) == "Expecting value: " + where(stray, 5 + gap.size()));
+  }
   // Spot checks of where() against Python.
   CHECK(error_of("[1,\n  \f]") == "Expecting value: line 2 column 3 (char 6)");
   CHECK(error_of("[1] \r\n\t\v") == "Extra data: line 2 column 2 (char 7)");

@@ -446,7 +446,9 @@ class reader {
       tok_.skip_ws();
       const char* colon = tok_.position();
       if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
-      tok_.advance(1);
+      // ": ": the space is passed here, and the value's start() skips only what may follow,
+      // without a call into skip_ws's loop for the one space.
+      tok_.advance(tok_.end() - colon > 1 && colon[1] == ' ' ? 2 : 1);
 #if PYJSON_HAS_EXCEPTIONS
       try {
         each(key);

@@ -496,6 +496,12 @@ class value_builder {
     r_.skip_ws();
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
+    // ": " (Python's default and most indented text): the one space is passed here, without
+    // the call into skip_ws's loop.
+    if (r_.end() - q > 2 && q[1] == ' ' && !is_ws(q[2])) {
+      r_.advance(2);
+      return;
+    }
     r_.advance(1);
     r_.skip_ws();
   }
