@@ -3644,8 +3644,14 @@ class value_builder {
         const char* q = r_.position();
         char d = q < r_.end() ? *q : '\0';
         if (d == ',') {
-          r_.advance(1);
-          r_.skip_ws();
+          // ", " (Python's default layout): the one space is passed without the call into
+          // skip_ws's loop, as after a key's colon.
+          if (r_.end() - q > 2 && q[1] == ' ' && !is_ws(q[2])) {
+            r_.advance(2);
+          } else {
+            r_.advance(1);
+            r_.skip_ws();
+          }
           if (frames_.back().is_object) read_key<Build>();
           break;
         }
@@ -5559,8 +5565,13 @@ class reader {
       tok_.skip_ws();
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
-        tok_.advance(1);
-        tok_.skip_ws();
+        // ", ": as value_builder passes it.
+        if (tok_.end() - d > 2 && d[1] == ' ' && !detail::is_ws(d[2])) {
+          tok_.advance(2);
+        } else {
+          tok_.advance(1);
+          tok_.skip_ws();
+        }
         continue;
       }
       if (d < tok_.end() && *d == '}') {

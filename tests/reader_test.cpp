@@ -170,13 +170,30 @@ TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
       }
     }
   }
-  // After a key's colon: one space (passed without the loop), more, or other whitespace, and
-  // the end of the text right after any of them.
+  // After a key's colon and after a comma: one space (passed without the loop), more, or
+  // other whitespace, and the end of the text right after any of them.
   for (std::string gap : {"", " ", "  ", " \n", " \t", "\n ", " \r\n ", "\t"}) {
     CAPTURE(gap);
-    std::string text = "{\"a\":" + gap + "1, \"bb\":" + gap + "\"x\"}";
-    CHECK(pyjson::dumps(pyjson::loads(text)) == R"({"a": 1, "bb": "x"})");
+    std::string text = "{\"a\":" + gap + "[1," + gap + "2]," + gap + "\"bb\":" + gap + "\"x\"}";
+    CHECK(pyjson::dumps(pyjson::loads(text)) == R"({"a": [1, 2], "bb": "x"})");
     CHECK(pyjson::loads<std::map<std::string, pyjson::value>>(text).at("bb") == "x");
+    for (std::string comma_cut : {"{\"a\": 1," + gap, "[1," + gap}) {
+      std::string message = comma_cut[0] == '{'
+                                ? "Expecting property name enclosed in double quotes: "
+                                : "Expecting value: ";
+      CHECK(error_of(comma_cut) == message + where(comma_cut, comma_cut.size()));
+      CHECK(error_of(comma_cut + "\f") == message + where(comma_cut, comma_cut.size()));
+      std::string typed_error;
+      try {
+        if (comma_cut[0] == '{')
+          pyjson::loads<std::map<std::string, int>>(comma_cut);
+        else
+          pyjson::loads<std::vector<int>>(comma_cut);
+      } catch (const pyjson::decode_error& e) {
+        typed_error = e.what();
+      }
+      CHECK(typed_error == message + where(comma_cut, comma_cut.size()));
+    }
     std::string cut = "{\"a\":" + gap;
     CHECK(error_of(cut) == "Expecting value: " + where(cut, cut.size()));
     std::string typed_error;

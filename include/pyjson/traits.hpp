@@ -463,8 +463,13 @@ class reader {
       tok_.skip_ws();
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
-        tok_.advance(1);
-        tok_.skip_ws();
+        // ", ": as value_builder passes it.
+        if (tok_.end() - d > 2 && d[1] == ' ' && !detail::is_ws(d[2])) {
+          tok_.advance(2);
+        } else {
+          tok_.advance(1);
+          tok_.skip_ws();
+        }
         continue;
       }
       if (d < tok_.end() && *d == '}') {

@@ -469,8 +469,14 @@ class value_builder {
         const char* q = r_.position();
         char d = q < r_.end() ? *q : '\0';
         if (d == ',') {
-          r_.advance(1);
-          r_.skip_ws();
+          // ", " (Python's default layout): the one space is passed without the call into
+          // skip_ws's loop, as after a key's colon.
+          if (r_.end() - q > 2 && q[1] == ' ' && !is_ws(q[2])) {
+            r_.advance(2);
+          } else {
+            r_.advance(1);
+            r_.skip_ws();
+          }
           if (frames_.back().is_object) read_key<Build>();
           break;
         }
