@@ -379,6 +379,31 @@ std::vector<hostile_case> all_cases() {
       },
       "OK 100000 members");
 
+  // Keys of the same length and the same first and last 8 bytes share the fingerprint that
+  // objects of up to 64 keys are checked with for repeats: each key is compared with every
+  // earlier one, up to the byte where they differ (here the 189th of 200).
+  add(
+      "1e3 objects of 64 keys alike but for 4 bytes",
+      [] {
+        std::string text = "[";
+        for (int o = 0; o < 1000; ++o) {
+          text += o ? ",{" : "{";
+          for (int i = 0; i < 64; ++i)
+            text += (i ? ",\"" : "\"") + std::string(188, 'a') + std::to_string(1000 + i) +
+                    std::string(8, 'z') + "\":" + std::to_string(i);
+          text += "}";
+        }
+        return text + "]";
+      },
+      [](const std::string& t) {
+        return outcome([&] {
+          value v = pyjson::loads(t);
+          return "OK " + std::to_string(v.size()) + " objects of " + std::to_string(v[0].size()) +
+                 " members";
+        });
+      },
+      "OK 1000 objects of 64 members");
+
   add(
       "10 MB of invalid UTF-8 at the end",
       [] {
