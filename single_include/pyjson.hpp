@@ -3602,6 +3602,12 @@ class value_builder {
     outer_depth_ = depth;
     run<false>();
   }
+  /// skip() for a value that is no array or object (the reader is at its first byte): what
+  /// run() does first for it, without the loop around.
+  void skip_scalar() {
+    const char* p = r_.position();
+    read_scalar<false>(*p, p);
+  }
 
  private:
   struct frame {
@@ -5442,8 +5448,14 @@ class reader {
   void skip() {
     // A string, what a struct most often leaves out, is checked here as the builder would
     // check it, without the call into the builder's loop.
-    if (*start() == '"') {
+    // Numbers and literals go straight to the builder's scalar reader, without its loop.
+    const char c = *start();
+    if (c == '"') {
       tok_.read_string(skip_scratch_);
+      return;
+    }
+    if (c != '[' && c != '{') {
+      builder_.skip_scalar();
       return;
     }
     builder_.skip_at(depth_);

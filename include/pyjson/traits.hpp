@@ -340,8 +340,14 @@ class reader {
   void skip() {
     // A string, what a struct most often leaves out, is checked here as the builder would
     // check it, without the call into the builder's loop.
-    if (*start() == '"') {
+    // Numbers and literals go straight to the builder's scalar reader, without its loop.
+    const char c = *start();
+    if (c == '"') {
       tok_.read_string(skip_scratch_);
+      return;
+    }
+    if (c != '[' && c != '{') {
+      builder_.skip_scalar();
       return;
     }
     builder_.skip_at(depth_);

@@ -427,6 +427,12 @@ class value_builder {
     outer_depth_ = depth;
     run<false>();
   }
+  /// skip() for a value that is no array or object (the reader is at its first byte): what
+  /// run() does first for it, without the loop around.
+  void skip_scalar() {
+    const char* p = r_.position();
+    read_scalar<false>(*p, p);
+  }
 
  private:
   struct frame {
