@@ -339,8 +339,8 @@ class reader {
   /// Checks the next value and moves past it without building anything.
   void skip() {
     // A string, what a struct most often leaves out, is checked here as the builder would
-    // check it, without the call into the builder's loop.
-    // Numbers and literals go straight to the builder's scalar reader, without its loop.
+    // check it, and numbers and literals by the builder's scalar reader: neither goes through
+    // the builder's loop, which only containers need.
     const char c = *start();
     if (c == '"') {
       tok_.read_string(skip_scratch_);
@@ -452,9 +452,7 @@ class reader {
       tok_.skip_ws();
       const char* colon = tok_.position();
       if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
-      // ": ": the space is passed here, and the value's start() skips only what may follow,
-      // without a call into skip_ws's loop for the one space.
-      tok_.advance(tok_.end() - colon > 1 && colon[1] == ' ' ? 2 : 1);
+      tok_.skip_separator();
 #if PYJSON_HAS_EXCEPTIONS
       try {
         each(key);
@@ -469,13 +467,7 @@ class reader {
       tok_.skip_ws();
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
-        // ", ": as value_builder passes it.
-        if (tok_.end() - d > 2 && d[1] == ' ' && !detail::is_ws(d[2])) {
-          tok_.advance(2);
-        } else {
-          tok_.advance(1);
-          tok_.skip_ws();
-        }
+        tok_.skip_separator();
         continue;
       }
       if (d < tok_.end() && *d == '}') {
@@ -590,8 +582,8 @@ constexpr std::array<std::uint32_t, N> key_signatures(
 // object such as twitter.json's user has 18 fields and some 22 keys that are none of them;
 // each such key was compared with every field's signature. The multiplier is searched for at
 // compile time, among odd numbers, until every field has a slot of its own in a table of at
-// least four slots per field. When none is found in 1024 tries (two fields with the same
-// signature, or very many fields), multiplier stays 0 and fields are searched one by one.
+// least four slots per field. When two fields share a signature, or no multiplier is found in
+// 1024 tries (very many fields), multiplier stays 0 and fields are searched one by one.
 template <std::size_t N>
 struct signature_table {
   static constexpr int bits = N <= 4 ? 4 : std::bit_width(4 * N - 1);
