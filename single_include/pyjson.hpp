@@ -281,6 +281,7 @@ struct load_options {
 #include <initializer_list>
 #include <limits>
 #include <new>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -331,11 +332,26 @@ struct string_block {
   bool clean() const noexcept { return (size_and_clean & clean_bit) != 0; }
   char* data() noexcept { return reinterpret_cast<char*>(this + 1); }
 };
+// Containers: a header of three words, then the elements. Arrays and objects share the
+// layout, so that destruction walks both alike (an object's members are 2n values): the first
+// word is an object's hash index, and in both the link of the walk's list (see
+// value::destroy_owned); an array has no other use for it and leaves it unset until then. The
+// third word costs no memory in the block cache's size classes, whose 16 * c - 8 bytes left
+// 8 bytes unused after a two-word header.
 struct array_block {
+  void* link;
   std::size_t size;
   std::size_t capacity;
 };
+// The hash index of a large object (see value::find): a header followed by 2^k slots, at
+// least twice the object's capacity, each 0 (empty) or a member's position + 1; collisions go
+// to the next slot.
+struct object_index {
+  std::size_t mask;  // slots - 1
+  std::uint32_t* slots() noexcept { return reinterpret_cast<std::uint32_t*>(this + 1); }
+};
 struct object_block {
+  object_index* index;  // nullptr until a lookup in a large object builds it
   std::size_t size;
   std::size_t capacity;
 };
@@ -461,12 +477,50 @@ inline std::size_t object_block_bytes(std::size_t capacity) noexcept {
   return sizeof(object_block) + capacity * 32;  // 32 == sizeof(member), checked below
 }
 
+inline object_block* new_object_block(std::size_t capacity) {
+  auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(capacity)));
+  b->index = nullptr;
+  b->size = 0;
+  b->capacity = capacity;
+  return b;
+}
+
 inline string_block* new_string_block(std::string_view s, bool clean = false) {
   auto* b = static_cast<string_block*>(allocate_block(string_block_bytes(s.size())));
   b->size_and_clean = s.size() | (clean ? string_block::clean_bit : 0);
   if (!s.empty()) std::memcpy(b->data(), s.data(), s.size());
   b->data()[s.size()] = '\0';
   return b;
+}
+
+// Keys are hashed with a random seed drawn once per process, so that they cannot be chosen to
+// collide (loads' check for repeated keys, object indexes).
+inline std::uint64_t hash_seed() {
+  static const std::uint64_t seed = [] {
+    std::random_device rd;
+    return (std::uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
+  }();
+  return seed;
+}
+inline std::uint64_t hash_mix(std::uint64_t h) noexcept {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+// The seeded hash of a string: eight bytes at a time, then the rest with the length.
+inline std::uint64_t string_hash(std::string_view s) noexcept {
+  std::uint64_t h = hash_seed();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = hash_mix(h ^ w);
+  }
+  std::uint64_t tail = s.size();
+  for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
+  return hash_mix(h ^ tail);
 }
 
 /// Bytes of output buffer that each thread keeps from one dumps to the next. Writing into a
@@ -812,6 +866,19 @@ class value {
     set_tag(detail::tag::null);
   }
   void destroy_owned() noexcept;
+  // Objects: the position of key among the members, or npos. Through the object's hash index
+  // when it has one, else by comparing every key. The non-const form with may_index first
+  // builds the index of an object of index_threshold members or more: lookups in a large
+  // object, and building one key by key with operator[], are then O(1) each instead of
+  // O(members). A const lookup never builds one, so that reading from many threads at once
+  // stays safe (it uses one that a non-const lookup built).
+  static constexpr std::size_t npos = ~std::size_t(0);
+  static constexpr std::size_t index_threshold = 16;
+  std::size_t position_of(std::string_view key) const noexcept;
+  std::size_t position_of(std::string_view key, bool may_index) noexcept;
+  void build_index() noexcept;
+  static void index_add(detail::object_index* index, std::string_view key, std::size_t i) noexcept;
+  void drop_index() noexcept;
   void copy_node(const value& other, std::vector<detail::copy_frame>& pending);
 
   alignas(8) unsigned char raw_[16];
@@ -824,6 +891,12 @@ class member {
  public:
   /// The member key: v.
   member(std::string_view key, pyjson::value v) : key_(key), value_(std::move(v)) {}
+  member(const member&) = default;
+  member(member&&) noexcept = default;
+  /// A member in an object keeps its key: assigning another member over it could repeat a key
+  /// of the object or lose it from the object's index. Change value(), or erase and insert.
+  member& operator=(const member&) = delete;
+  member& operator=(member&&) = delete;
   /// The key (a view into this member).
   std::string_view key() const noexcept { return key_.string_view_unchecked(); }
   /// The value.
@@ -912,9 +985,8 @@ struct value_access {
   // key, value, ...), relocated from src. Keys are unique. v: as for adopt_array.
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
-    auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(n)));
+    object_block* b = new_object_block(n);
     b->size = n;
-    b->capacity = n;
     auto* m = object_items(b);
     for (std::size_t i = 0; i < n; ++i) {
       auto* p = ::new (static_cast<void*>(m + i)) member;
@@ -1057,12 +1129,10 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
     }
     case detail::tag::object: {
       std::size_t n = other.obj_block()->size;
-      auto* b =
-          static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
+      detail::object_block* b = detail::new_object_block(n);
       for (std::size_t i = 0; i < n; ++i)
         ::new (static_cast<void*>(detail::object_items(b) + i)) member;
       b->size = n;
-      b->capacity = n;
       store(b, detail::tag::object);
       if (n)
         pending.push_back({reinterpret_cast<const value*>(other.object_data()),
@@ -1074,13 +1144,13 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
 }
 
 // Destruction is iterative so that a value nested a million levels deep (allowed by a raised
-// max_depth) cannot overflow the stack: container blocks wait on an intrusive stack linked
-// through their capacity field, and each is freed after its elements' resources are. An object
-// block is read as an array of 2n values (key, value, ...), which is its exact layout.
+// max_depth) cannot overflow the stack: container blocks wait on an intrusive list linked
+// through their first word, and each is freed after its elements' resources are. An object
+// block is read as an array block of 2n values (key, value, ...), which is its exact layout.
 inline void value::destroy_owned() noexcept {
-  // A pending block's header holds the link to the next (in capacity) and, in size, its
-  // element count (2n for an object) with its size class in the top byte; class 0 is a block
-  // too large to cache, whose byte size free_block does not need.
+  // A pending block's size holds its element count (2n for an object) with its size class in
+  // the top byte; class 0 is a block too large to cache, whose byte size free_block does not
+  // need.
   constexpr std::size_t count_mask = (std::size_t(1) << 56) - 1;
   detail::array_block* pending = nullptr;
   auto schedule = [&pending](const value& v) noexcept {
@@ -1092,14 +1162,16 @@ inline void value::destroy_owned() noexcept {
       case detail::tag::array: {
         auto* b = v.arr_block();
         b->size |= detail::block_class(detail::array_block_bytes(b->capacity)) << 56;
-        b->capacity = reinterpret_cast<std::uintptr_t>(pending);
+        b->link = pending;
         pending = b;
         break;
       }
       case detail::tag::object: {
-        auto* b = reinterpret_cast<detail::array_block*>(v.obj_block());
+        detail::object_block* o = v.obj_block();
+        if (o->index) ::operator delete(o->index);
+        auto* b = reinterpret_cast<detail::array_block*>(o);
         b->size = 2 * b->size | detail::block_class(detail::object_block_bytes(b->capacity)) << 56;
-        b->capacity = reinterpret_cast<std::uintptr_t>(pending);
+        b->link = pending;
         pending = b;
         break;
       }
@@ -1109,7 +1181,7 @@ inline void value::destroy_owned() noexcept {
   schedule(*this);
   while (pending) {
     auto* b = pending;
-    pending = reinterpret_cast<detail::array_block*>(b->capacity);
+    pending = static_cast<detail::array_block*>(b->link);
     value* items = detail::array_items(b);
     std::size_t count = b->size & count_mask;
     for (std::size_t i = 0; i < count; ++i) schedule(items[i]);
@@ -1200,19 +1272,14 @@ inline void value::reserve_array(std::size_t n) {
 
 inline void value::reserve_object(std::size_t n) {
   if (is_null()) {
-    auto* b =
-        static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
-    b->size = 0;
-    b->capacity = n;
-    store(b, detail::tag::object);
+    store(detail::new_object_block(n), detail::tag::object);
     return;
   }
   auto* old = obj_block();
   if (n <= old->capacity) return;
-  auto* b =
-      static_cast<detail::object_block*>(detail::allocate_block(detail::object_block_bytes(n)));
+  detail::object_block* b = detail::new_object_block(n);
   b->size = old->size;
-  b->capacity = n;
+  drop_index();  // too small for the new capacity: the next lookup builds another
   // Members are two values each; relocating them as 2n values keeps the one-copy rule.
   detail::value_access::relocate(reinterpret_cast<value*>(detail::object_items(b)),
                                  reinterpret_cast<const value*>(detail::object_items(old)),
@@ -1234,14 +1301,63 @@ inline void value::push_back(value v) {
 }
 
 inline value* value::find(std::string_view key) noexcept {
-  return const_cast<value*>(std::as_const(*this).find(key));
+  if (!is_object()) return nullptr;
+  std::size_t i = position_of(key, true);
+  return i == npos ? nullptr : &object_data()[i].value_;
 }
 inline const value* value::find(std::string_view key) const noexcept {
   if (!is_object()) return nullptr;
-  auto* m = object_data();
-  for (std::size_t i = 0, n = obj_block()->size; i < n; ++i)
-    if (m[i].key() == key) return &m[i].value_;
-  return nullptr;
+  std::size_t i = position_of(key);
+  return i == npos ? nullptr : &object_data()[i].value_;
+}
+
+inline std::size_t value::position_of(std::string_view key) const noexcept {
+  auto* b = obj_block();
+  const member* m = object_data();
+  if (detail::object_index* index = b->index) {
+    const std::uint32_t* slots = index->slots();
+    for (std::size_t s = detail::string_hash(key) & index->mask;; s = (s + 1) & index->mask) {
+      std::uint32_t at = slots[s];
+      if (at == 0) return npos;
+      if (m[at - 1].key() == key) return at - 1;
+    }
+  }
+  for (std::size_t i = 0; i < b->size; ++i)
+    if (m[i].key() == key) return i;
+  return npos;
+}
+inline std::size_t value::position_of(std::string_view key, bool may_index) noexcept {
+  auto* b = obj_block();
+  if (may_index && !b->index && b->size >= index_threshold) build_index();
+  return std::as_const(*this).position_of(key);
+}
+
+inline void value::build_index() noexcept {
+  auto* b = obj_block();
+  if (b->capacity > 0x7FFFFFFF) return;  // positions are 32-bit: such an object is scanned
+  std::size_t slots = 32;
+  while (slots < 2 * b->capacity) slots *= 2;
+  // Without memory for it, lookups scan as before: find() stays noexcept.
+  void* memory =
+      ::operator new(sizeof(detail::object_index) + slots * sizeof(std::uint32_t), std::nothrow);
+  if (!memory) return;
+  auto* index = ::new (memory) detail::object_index{slots - 1};
+  std::memset(index->slots(), 0, slots * sizeof(std::uint32_t));
+  for (std::size_t i = 0; i < b->size; ++i) index_add(index, object_data()[i].key(), i);
+  b->index = index;
+}
+inline void value::index_add(detail::object_index* index, std::string_view key,
+                             std::size_t i) noexcept {
+  std::uint32_t* slots = index->slots();
+  std::size_t s = detail::string_hash(key) & index->mask;
+  while (slots[s] != 0) s = (s + 1) & index->mask;
+  slots[s] = static_cast<std::uint32_t>(i + 1);
+}
+inline void value::drop_index() noexcept {
+  auto* b = obj_block();
+  if (!b->index) return;
+  ::operator delete(b->index);
+  b->index = nullptr;
 }
 
 inline value& value::operator[](std::string_view key) {
@@ -1255,6 +1371,7 @@ inline value& value::operator[](std::string_view key) {
   }
   auto* m = ::new (static_cast<void*>(detail::object_items(b) + b->size)) member(key, value());
   ++b->size;
+  if (b->index) index_add(b->index, key, b->size - 1);
   return m->value_;
 }
 
@@ -1277,16 +1394,17 @@ inline value& value::at(std::size_t i) { return const_cast<value&>(std::as_const
 
 inline std::size_t value::erase(std::string_view key) {
   if (!is_object()) throw_not("object");
+  std::size_t i = position_of(key, true);
+  if (i == npos) return 0;
   auto* b = obj_block();
-  auto* m = object_data();
-  for (std::size_t i = 0; i < b->size; ++i) {
-    if (m[i].key() != key) continue;
-    for (std::size_t j = i; j + 1 < b->size; ++j) m[j] = std::move(m[j + 1]);
-    m[b->size - 1].~member();
-    --b->size;
-    return 1;
-  }
-  return 0;
+  member* m = object_data();
+  m[i].~member();
+  // The members after it move down one place, as the 2n values they are.
+  detail::value_access::relocate(reinterpret_cast<value*>(m + i),
+                                 reinterpret_cast<const value*>(m + i + 1), 2 * (b->size - i - 1));
+  --b->size;
+  drop_index();  // positions have moved: the next lookup builds another
+  return 1;
 }
 
 inline void value::clear() {
@@ -1298,6 +1416,7 @@ inline void value::clear() {
     auto* b = obj_block();
     for (std::size_t i = 0; i < b->size; ++i) object_data()[i].~member();
     b->size = 0;
+    drop_index();
   } else {
     throw_not("array or object");
   }
@@ -3195,7 +3314,6 @@ inline bool parse_int64(const char* begin, const char* end, bool& is_unsigned, s
 #include <limits>
 #include <new>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -3928,20 +4046,6 @@ class value_builder {
     return false;
   }
 
-  static std::uint64_t hash_seed() {
-    static const std::uint64_t seed = [] {
-      std::random_device rd;
-      return (std::uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
-    }();
-    return seed;
-  }
-  static std::uint64_t mix(std::uint64_t h) noexcept {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-  }
   // 8 bits of a key for the filter: from its two words when short, else from its first and
   // last 8 bytes and its length.
   static std::uint8_t fingerprint(const value& k) noexcept {
@@ -3957,22 +4061,11 @@ class value_builder {
     }
     return static_cast<std::uint8_t>(((a ^ std::rotl(b, 29)) * 0x9E3779B97F4A7C15ull) >> 56);
   }
+  // A short key is hashed as its two words (its bytes, zero padded, and its length).
   static std::uint64_t key_hash(const value& k) {
-    std::uint64_t h = hash_seed();
-    if (value_access::tag_of(k) == tag::short_string) {
-      h = mix(h ^ value_access::word(k, 0));
-      return mix(h ^ value_access::word(k, 1));
-    }
-    std::string_view s = value_access::str(k);
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      h = mix(h ^ w);
-    }
-    std::uint64_t tail = s.size();
-    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
-    return mix(h ^ tail);
+    if (value_access::tag_of(k) == tag::short_string)
+      return hash_mix(hash_mix(hash_seed() ^ value_access::word(k, 0)) ^ value_access::word(k, 1));
+    return string_hash(value_access::str(k));
   }
 
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position

@@ -491,6 +491,25 @@ TEST_CASE("hostile: a million keys, distinct, identical, and half repeated", "[h
   }
 }
 
+TEST_CASE("hostile: building and searching a large object takes linear time", "[hostile]") {
+  // Lookups that compared every member made ten times the keys a hundred times slower.
+  check_linear(
+      [](std::size_t n) {
+        value v;
+        for (std::size_t i = 0; i < n; ++i) v["key" + std::to_string(i)] = i;
+        std::size_t found = 0;
+        for (std::size_t i = 0; i < n; i += 2) found += v.at("key" + std::to_string(i)) == value(i);
+        const value& c = v;  // const lookups use the index that the others built
+        for (std::size_t i = 1; i < n; i += 2) found += c.at("key" + std::to_string(i)) == value(i);
+        CHECK(found == n);
+        CHECK(v.size() == n);
+        CHECK(v.erase("key0") == 1);
+        CHECK(v.items()[0].key() == "key1");
+        CHECK(!v.contains("key0"));
+      },
+      20000);
+}
+
 TEST_CASE("hostile: invalid UTF-8 of every class, as json.loads(bytes) decodes it", "[hostile]") {
   auto [text, expected] = GENERATE(table<std::string, std::string>({
       // Overlong forms.

@@ -6,6 +6,7 @@
 #include <pyjson.hpp>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -133,6 +134,106 @@ TEST_CASE("value: objects behave like Python dicts") {
   CHECK(big.size() == 1000);
   CHECK(big["999"].get<int>() == 999);
   CHECK(big.items()[500].key() == "500");
+}
+
+// Objects of 16 members or more get a hash index at their first non-const lookup; inserting
+// keeps it, erasing, clearing and growing drop it until the next lookup. Every operation is
+// checked against a plain list of pairs, across the sizes where the index appears, is rebuilt
+// at each doubling and is dropped.
+TEST_CASE("value: objects large and small find every key, through their index or not") {
+  std::vector<std::string> pool;
+  for (int i = 0; i < 300; ++i) {
+    pool.push_back("k" + std::to_string(i));  // short: stored in the value
+    // Long keys alike in length and in their first and last 8 bytes.
+    pool.push_back("long-key-prefix/" + std::to_string(1000 + i) + "/same-end");
+  }
+  std::vector<std::pair<std::string, int>> model;
+  auto model_find = [&](const std::string& k) {
+    for (std::size_t i = 0; i < model.size(); ++i)
+      if (model[i].first == k) return i;
+    return model.size();
+  };
+  auto same_as_model = [&](const value& v) {
+    if (!v.is_object() || v.size() != model.size()) return false;
+    auto items = v.items();
+    for (std::size_t i = 0; i < model.size(); ++i)
+      if (items[i].key() != model[i].first || items[i].value() != value(model[i].second))
+        return false;
+    return true;
+  };
+  std::uint64_t state = 12345;
+  auto next = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  value v = pyjson::loads("{}");
+  const value& cv = v;
+  for (int step = 0; step < 20000; ++step) {
+    // Grow to about 600 members, shrink below 16, and grow again.
+    bool shrinking = (step / 4000) % 2 == 1;
+    std::size_t op = next(100);
+    const std::string& k = pool[next(pool.size())];
+    std::size_t at = model_find(k);
+    int x = static_cast<int>(next(1000000));
+    if (op < (shrinking ? 20 : 55)) {
+      v[k] = x;
+      if (at == model.size())
+        model.emplace_back(k, x);
+      else
+        model[at].second = x;
+    } else if (op < (shrinking ? 75 : 60)) {
+      REQUIRE(v.erase(k) == (at < model.size() ? 1u : 0u));
+      if (at < model.size()) model.erase(model.begin() + static_cast<std::ptrdiff_t>(at));
+    } else if (op < 80) {
+      const value* found = cv.find(k);  // const: scans, or uses an index built before
+      REQUIRE((found != nullptr) == (at < model.size()));
+      if (found) REQUIRE(*found == value(model[at].second));
+    } else if (op < 97) {
+      value* found = v.find(k);
+      REQUIRE((found != nullptr) == (at < model.size()));
+      REQUIRE(v.contains(k) == (at < model.size()));
+      if (found) {
+        REQUIRE(*found == value(model[at].second));
+        REQUIRE(v.at(k) == value(model[at].second));
+      } else {
+        REQUIRE_THROWS_WITH(v.at(k), "key not found: '" + k + "'");
+      }
+    } else if (op < 99) {
+      value copy = v;  // a copy finds every key, and changing it leaves v alone
+      REQUIRE(same_as_model(copy));
+      copy[k] = -1;
+      if (const std::string& other = pool[next(pool.size())]; other != k) copy.erase(other);
+      REQUIRE(copy.find(k) != nullptr);
+      REQUIRE(*copy.find(k) == value(-1));
+      value moved = std::move(copy);  // the index moves with the object
+      REQUIRE(moved.at(k) == value(-1));
+    } else if (model.size() > 300 || next(10) == 0) {
+      v.clear();
+      model.clear();
+    }
+    if (step % 97 == 0) REQUIRE(same_as_model(v));
+  }
+  REQUIRE(same_as_model(v));
+  // Every key once more, through both lookups, and the text Python would write.
+  for (const auto& [k, x] : model) {
+    REQUIRE(cv.at(k) == value(x));
+    REQUIRE(v.at(k) == value(x));
+  }
+  for (const std::string& k : pool)
+    REQUIRE((v.find(k) != nullptr) == (model_find(k) < model.size()));
+  std::string expected = "{";
+  for (const auto& [k, x] : model)
+    expected += (expected.size() > 1 ? ", \"" : "\"") + k + "\": " + std::to_string(x);
+  CHECK(pyjson::dumps(v) == expected + "}");
+}
+
+TEST_CASE("value: a member's key cannot be assigned over") {
+  // Assigning one member over another could repeat a key in the object, which Python's dict
+  // cannot hold, or move a key away from where the object's index has it.
+  STATIC_REQUIRE(!std::is_copy_assignable_v<pyjson::member>);
+  STATIC_REQUIRE(!std::is_move_assignable_v<pyjson::member>);
+  STATIC_REQUIRE(std::is_copy_constructible_v<pyjson::member>);
+  STATIC_REQUIRE(std::is_assignable_v<pyjson::value&, const pyjson::value&>);  // values can
 }
 
 TEST_CASE("value: arrays behave like Python lists") {

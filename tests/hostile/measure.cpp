@@ -379,6 +379,22 @@ std::vector<hostile_case> all_cases() {
       },
       "OK 100000 members");
 
+  // An object built key by key in C++, then searched: each lookup goes through the object's
+  // hash index, not along its members.
+  add(
+      "1e6 keys set one by one with operator[], each then looked up", [] { return std::string(); },
+      [](const std::string&) {
+        return outcome([&] {
+          value v;
+          for (std::size_t i = 0; i < million; ++i) v["key" + std::to_string(i)] = i;
+          std::size_t found = 0;
+          for (std::size_t i = 0; i < million; ++i)
+            found += v.at("key" + std::to_string(i)) == value(i);
+          return "OK " + std::to_string(v.size()) + " members, " + std::to_string(found) + " found";
+        });
+      },
+      "OK 1000000 members, 1000000 found");
+
   // Keys of the same length and the same first and last 8 bytes share the fingerprint that
   // objects of up to 64 keys are checked with for repeats: each key is compared with every
   // earlier one, up to the byte where they differ (here the 189th of 200).

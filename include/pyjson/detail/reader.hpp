@@ -15,7 +15,6 @@
 #include <limits>
 #include <new>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -753,20 +752,6 @@ class value_builder {
     return false;
   }
 
-  static std::uint64_t hash_seed() {
-    static const std::uint64_t seed = [] {
-      std::random_device rd;
-      return (std::uint64_t(rd()) << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
-    }();
-    return seed;
-  }
-  static std::uint64_t mix(std::uint64_t h) noexcept {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-  }
   // 8 bits of a key for the filter: from its two words when short, else from its first and
   // last 8 bytes and its length.
   static std::uint8_t fingerprint(const value& k) noexcept {
@@ -782,22 +767,11 @@ class value_builder {
     }
     return static_cast<std::uint8_t>(((a ^ std::rotl(b, 29)) * 0x9E3779B97F4A7C15ull) >> 56);
   }
+  // A short key is hashed as its two words (its bytes, zero padded, and its length).
   static std::uint64_t key_hash(const value& k) {
-    std::uint64_t h = hash_seed();
-    if (value_access::tag_of(k) == tag::short_string) {
-      h = mix(h ^ value_access::word(k, 0));
-      return mix(h ^ value_access::word(k, 1));
-    }
-    std::string_view s = value_access::str(k);
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      h = mix(h ^ w);
-    }
-    std::uint64_t tail = s.size();
-    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
-    return mix(h ^ tail);
+    if (value_access::tag_of(k) == tag::short_string)
+      return hash_mix(hash_mix(hash_seed() ^ value_access::word(k, 0)) ^ value_access::word(k, 1));
+    return string_hash(value_access::str(k));
   }
 
   // Python builds a dict by inserting pairs in order: a repeated key keeps its first position
