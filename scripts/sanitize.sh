@@ -3,6 +3,7 @@
 # clang++ (build/asan-clang) and once with g++ (build/asan-gcc), and runs them: the unit tests,
 # the differential test against python3, the command-line tests against python3 -m json.tool,
 # the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build.
+# With g++, the tests that run threads also go through ThreadSanitizer.
 # Any sanitizer report aborts the test that triggered it, so the script fails.
 #
 # Usage: scripts/sanitize.sh [clang] [gcc]        (default: both)
@@ -54,4 +55,15 @@ for name in "${compilers[@]}"; do
   cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
   (cd "$dir" && ctest --output-on-failure -R "$tests")
 done
+# ThreadSanitizer, with g++: the tests that run threads (const lookups that build an object's
+# index at once, blocks freed in another thread than the one that made them).
+if [[ " ${compilers[*]} " == *" gcc "* ]] && command -v g++ >/dev/null; then
+  dir=build/tsan-gcc
+  echo "=== g++ with TSan in $dir"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER=g++ \
+    -DCMAKE_CXX_FLAGS="-fsanitize=thread -g -O1" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+    -DPYJSON_BUILD_EXAMPLES=OFF -DPYJSON_TEST_SINGLE_HEADER=OFF >/dev/null
+  cmake --build "$dir" -j"$jobs" --target pyjson_thread_tests
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1} "$dir/tests/pyjson_thread_tests" "[threads]"
+fi
 echo "sanitize.sh: no sanitizer findings (${compilers[*]})"

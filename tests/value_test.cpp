@@ -1,5 +1,6 @@
 // Tests of pyjson::value: construction, accessors, mutation, comparison.
 // SPDX-License-Identifier: MIT
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -136,8 +137,8 @@ TEST_CASE("value: objects behave like Python dicts") {
   CHECK(big.items()[500].key() == "500");
 }
 
-// Objects of 16 members or more get a hash index at their first non-const lookup; inserting
-// keeps it, erasing, clearing and growing drop it until the next lookup. Every operation is
+// Objects of 16 members or more get a hash index at their first lookup; inserting keeps it,
+// erasing, clearing and growing drop it until the next lookup. Every operation is
 // checked against a plain list of pairs, across the sizes where the index appears, is rebuilt
 // at each doubling and is dropped.
 TEST_CASE("value: objects large and small find every key, through their index or not") {
@@ -185,7 +186,7 @@ TEST_CASE("value: objects large and small find every key, through their index or
       REQUIRE(v.erase(k) == (at < model.size() ? 1u : 0u));
       if (at < model.size()) model.erase(model.begin() + static_cast<std::ptrdiff_t>(at));
     } else if (op < 80) {
-      const value* found = cv.find(k);  // const: scans, or uses an index built before
+      const value* found = cv.find(k);  // const lookups build and use the index too
       REQUIRE((found != nullptr) == (at < model.size()));
       if (found) REQUIRE(*found == value(model[at].second));
     } else if (op < 97) {
@@ -225,6 +226,31 @@ TEST_CASE("value: objects large and small find every key, through their index or
   for (const auto& [k, x] : model)
     expected += (expected.size() > 1 ? ", \"" : "\"") + k + "\": " + std::to_string(x);
   CHECK(pyjson::dumps(v) == expected + "}");
+}
+
+TEST_CASE("value: threads looking up keys in one large object at once all find them",
+          "[value][threads]") {
+  // Each const lookup that finds no index builds one and installs it; threads that lose the
+  // race free theirs (the sanitizer builds check that nothing leaks or is freed twice).
+  std::string text = "{";
+  for (int i = 0; i < 500; ++i)
+    text += (i ? ", \"k" : "\"k") + std::to_string(i) + "\": " + std::to_string(i);
+  text += "}";
+  for (int round = 0; round < 20; ++round) {
+    const value v = pyjson::loads(text);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&v, &wrong, t] {
+        for (int i = 0; i < 500; ++i) {
+          int k = (i * 7 + t * 131) % 500;
+          if (v.at("k" + std::to_string(k)) != value(k)) ++wrong;
+          if (v.find("k" + std::to_string(500 + k)) != nullptr) ++wrong;
+        }
+      });
+    for (auto& th : threads) th.join();
+    REQUIRE(wrong == 0);
+  }
 }
 
 TEST_CASE("value: a member's key cannot be assigned over") {
@@ -319,7 +345,8 @@ TEST_CASE("value: == compares as Python does") {
 // Freed small blocks are kept per thread for reuse. Values may be made in one thread and
 // destroyed in another, in threads that end, and after a thread's cache is gone (a static value
 // destroyed at exit, after thread_local objects).
-TEST_CASE("value: blocks are reused across threads and outlive thread caches", "[value][blocks]") {
+TEST_CASE("value: blocks are reused across threads and outlive thread caches",
+          "[value][blocks][threads]") {
   const std::string text =
       R"({"name": "a string longer than fourteen bytes", "list": [1, 2, [3, 4]], "more": {}})";
   std::vector<value> made_elsewhere;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -600,17 +601,14 @@ class value {
     set_tag(detail::tag::null);
   }
   void destroy_owned() noexcept;
-  // Objects: the position of key among the members, or npos. Through the object's hash index
-  // when it has one, else by comparing every key. The non-const form with may_index first
-  // builds the index of an object of index_threshold members or more: lookups in a large
-  // object, and building one key by key with operator[], are then O(1) each instead of
-  // O(members). A const lookup never builds one, so that reading from many threads at once
-  // stays safe (it uses one that a non-const lookup built).
+  // Objects: the position of key among the members, or npos. An object of index_threshold
+  // members or more is searched through its hash index, which its first lookup builds, const or
+  // not: lookups in a large object, and building one key by key with operator[], are then O(1)
+  // each instead of O(members). Insertion keeps the index; erase, clear and growth drop it.
   static constexpr std::size_t npos = ~std::size_t(0);
   static constexpr std::size_t index_threshold = 16;
   std::size_t position_of(std::string_view key) const noexcept;
-  std::size_t position_of(std::string_view key, bool may_index) noexcept;
-  void build_index() noexcept;
+  detail::object_index* shared_index() const noexcept;
   static void index_add(detail::object_index* index, std::string_view key, std::size_t i) noexcept;
   void drop_index() noexcept;
   void copy_node(const value& other, std::vector<detail::copy_frame>& pending);
@@ -1036,7 +1034,7 @@ inline void value::push_back(value v) {
 
 inline value* value::find(std::string_view key) noexcept {
   if (!is_object()) return nullptr;
-  std::size_t i = position_of(key, true);
+  std::size_t i = position_of(key);
   return i == npos ? nullptr : &object_data()[i].value_;
 }
 inline const value* value::find(std::string_view key) const noexcept {
@@ -1048,37 +1046,46 @@ inline const value* value::find(std::string_view key) const noexcept {
 inline std::size_t value::position_of(std::string_view key) const noexcept {
   auto* b = obj_block();
   const member* m = object_data();
-  if (detail::object_index* index = b->index) {
-    const std::uint32_t* slots = index->slots();
-    for (std::size_t s = detail::string_hash(key) & index->mask;; s = (s + 1) & index->mask) {
-      std::uint32_t at = slots[s];
-      if (at == 0) return npos;
-      if (m[at - 1].key() == key) return at - 1;
+  if (b->size >= index_threshold) {
+    if (detail::object_index* index = shared_index()) {
+      const std::uint32_t* slots = index->slots();
+      for (std::size_t s = detail::string_hash(key) & index->mask;; s = (s + 1) & index->mask) {
+        std::uint32_t at = slots[s];
+        if (at == 0) return npos;
+        if (m[at - 1].key() == key) return at - 1;
+      }
     }
   }
   for (std::size_t i = 0; i < b->size; ++i)
     if (m[i].key() == key) return i;
   return npos;
 }
-inline std::size_t value::position_of(std::string_view key, bool may_index) noexcept {
-  auto* b = obj_block();
-  if (may_index && !b->index && b->size >= index_threshold) build_index();
-  return std::as_const(*this).position_of(key);
-}
 
-inline void value::build_index() noexcept {
+// The object's index, built if it has none; nullptr (lookups then compare every key) when
+// memory for it is short, which keeps find() noexcept, or when the object is too large for
+// 32-bit positions. A const lookup may run in many threads at once: each thread that finds no
+// index builds one aside and installs it with a compare-and-swap, and a thread that loses the
+// race frees its own and takes the winner's. Only non-const functions, which need exclusive
+// access, change or drop an installed index.
+inline detail::object_index* value::shared_index() const noexcept {
   auto* b = obj_block();
-  if (b->capacity > 0x7FFFFFFF) return;  // positions are 32-bit: such an object is scanned
+  std::atomic_ref<detail::object_index*> installed(b->index);
+  if (detail::object_index* index = installed.load(std::memory_order_acquire)) return index;
+  if (b->capacity > 0x7FFFFFFF) return nullptr;
   std::size_t slots = 32;
-  while (slots < 2 * b->capacity) slots *= 2;
-  // Without memory for it, lookups scan as before: find() stays noexcept.
+  while (slots < 2 * b->capacity) slots *= 2;  // insertions up to the capacity fit
   void* memory =
       ::operator new(sizeof(detail::object_index) + slots * sizeof(std::uint32_t), std::nothrow);
-  if (!memory) return;
+  if (!memory) return nullptr;
   auto* index = ::new (memory) detail::object_index{slots - 1};
   std::memset(index->slots(), 0, slots * sizeof(std::uint32_t));
   for (std::size_t i = 0; i < b->size; ++i) index_add(index, object_data()[i].key(), i);
-  b->index = index;
+  detail::object_index* expected = nullptr;
+  if (installed.compare_exchange_strong(expected, index, std::memory_order_acq_rel,
+                                        std::memory_order_acquire))
+    return index;
+  ::operator delete(index);
+  return expected;
 }
 inline void value::index_add(detail::object_index* index, std::string_view key,
                              std::size_t i) noexcept {
@@ -1128,7 +1135,7 @@ inline value& value::at(std::size_t i) { return const_cast<value&>(std::as_const
 
 inline std::size_t value::erase(std::string_view key) {
   if (!is_object()) throw_not("object");
-  std::size_t i = position_of(key, true);
+  std::size_t i = position_of(key);
   if (i == npos) return 0;
   auto* b = obj_block();
   member* m = object_data();
