@@ -28,6 +28,90 @@ std::string error_of(std::string_view text, const pyjson::load_options& opt = {}
   }
   return "no error";
 }
+
+// Python's "line L column C (char P)" for position pos of text.
+std::string where(const std::string& text, std::size_t pos) {
+  auto nl = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  bool has = nl != std::string::npos && nl < pos;
+  auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n');
+  auto col = has ? pos - nl : pos + 1;
+  return "line " + std::to_string(line) + " column " + std::to_string(col) + " (char " +
+         std::to_string(pos) + ")";
+}
+
+// An indented document, {"k0": [[1, 2], [3]], ...}, its data, and where each of its
+// whitespace runs ends, with the error Python gives for a stray byte there.
+struct indented_doc {
+  std::string text;
+  std::map<std::string, std::vector<std::vector<int>>> data;
+  struct gap {
+    std::size_t end;
+    const char* expecting;
+  };
+  std::vector<gap> gaps;
+};
+
+// Most runs are those of Python's indent = step (a newline, then step spaces per level); with
+// `vary`, one in four is another run instead: longer, shorter, or the same length with other
+// whitespace in it.
+indented_doc make_indented(std::mt19937& rng, std::size_t step, bool vary) {
+  indented_doc d;
+  const char* value_here = "Expecting value";
+  const char* key_here = "Expecting property name enclosed in double quotes";
+  const char* comma_here = "Expecting ',' delimiter";
+  auto gap = [&](std::size_t level, const char* expecting) {
+    std::string run = "\n" + std::string(step * level, ' ');
+    if (vary && rng() % 4 == 0) {
+      std::size_t c = run.size();
+      switch (rng() % 8) {
+        case 0: run += ' '; break;
+        case 1: run += '\t'; break;
+        case 2: run += run; break;  // a blank line
+        case 3: run.pop_back(); break;
+        case 4: run.insert(0, "\r"); break;
+        case 5:
+          if (c >= 3) run[c / 2] = '\t';
+          break;
+        case 6: run.clear(); break;
+        default: run = " "; break;
+      }
+    }
+    d.text += run;
+    d.gaps.push_back({d.text.size(), expecting});
+  };
+  d.text += '{';
+  std::size_t keys = 1 + rng() % 4;
+  for (std::size_t k = 0; k < keys; ++k) {
+    if (k > 0) d.text += ',';
+    gap(1, key_here);
+    std::string name = "k";
+    name += std::to_string(k);
+    d.text += '"';
+    d.text += name;
+    d.text += "\": [";
+    auto& rows = d.data[name];
+    rows.resize(1 + rng() % 4);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (r > 0) d.text += ',';
+      gap(2, value_here);
+      d.text += '[';
+      rows[r].resize(1 + rng() % 5);
+      for (std::size_t i = 0; i < rows[r].size(); ++i) {
+        if (i > 0) d.text += ',';
+        gap(3, value_here);
+        rows[r][i] = static_cast<int>(rng() % 1000);
+        d.text += std::to_string(rows[r][i]);
+      }
+      gap(2, comma_here);
+      d.text += ']';
+    }
+    gap(1, comma_here);
+    d.text += ']';
+  }
+  gap(0, comma_here);
+  d.text += '}';
+  return d;
+}
 }  // namespace
 
 TEST_CASE("reader: Python's error messages and positions") {
@@ -129,15 +213,6 @@ TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
   // the end of the text, then a byte that is not JSON whitespace ('\f', '\v', NUL) where the
   // run would go on: the run ends exactly there.
   const char ws[] = {' ', '\n', '\t', '\r'};
-  // Python's "line L column C (char P)" for position pos of text.
-  auto where = [](const std::string& text, std::size_t pos) {
-    auto nl = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-    bool has = nl != std::string::npos && nl < pos;
-    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n');
-    auto col = has ? pos - nl : pos + 1;
-    return "line " + std::to_string(line) + " column " + std::to_string(col) + " (char " +
-           std::to_string(pos) + ")";
-  };
   for (std::size_t n = 0; n <= 40; ++n) {
     std::string gap;
     for (std::size_t i = 0; i < n; ++i) gap += ws[(i * 7 + n) % 4];
@@ -209,6 +284,45 @@ TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
   // Spot checks of where() against Python.
   CHECK(error_of("[1,\n  \f]") == "Expecting value: line 2 column 3 (char 6)");
   CHECK(error_of("[1] \r\n\t\v") == "Extra data: line 2 column 2 (char 7)");
+}
+
+TEST_CASE("reader: indented text, with runs that differ from their level's indentation") {
+  // The reader keeps each level's run and takes a run of that length when the bytes agree: a
+  // run that is longer, shorter, or as long but with other whitespace in it must still end
+  // exactly at the next token, and a stray byte where the token would be is an error there.
+  std::mt19937 rng(20261130);
+  using table = std::map<std::string, std::vector<std::vector<int>>>;
+  for (std::size_t step : {1u, 2u, 4u, 7u, 10u, 16u}) {
+    for (int round = 0; round < 60; ++round) {
+      indented_doc d = make_indented(rng, step, round % 6 != 0);
+      CAPTURE(step, d.text);
+      CHECK(pyjson::loads<table>(d.text) == d.data);
+      CHECK(pyjson::dumps(pyjson::loads(d.text)) == pyjson::dumps(d.data));
+      // Typed reading of values through the value builder, nested in typed reading.
+      auto rows = pyjson::loads<std::map<std::string, value>>(d.text);
+      CHECK(pyjson::dumps(rows) == pyjson::dumps(d.data));
+      for (int stray_round = 0; stray_round < 4; ++stray_round) {
+        const indented_doc::gap& g = d.gaps[rng() % d.gaps.size()];
+        for (char stray : {'\f', '\x01', '/'}) {
+          std::string bad = d.text.substr(0, g.end);
+          bad += stray;
+          bad += d.text.substr(g.end);
+          CAPTURE(bad);
+          std::string expected = g.expecting;
+          expected += ": ";
+          expected += where(bad, g.end);
+          CHECK(error_of(bad) == expected);
+          std::string typed_error;
+          try {
+            pyjson::loads<table>(bad);
+          } catch (const pyjson::decode_error& e) {
+            typed_error = e.what();
+          }
+          CHECK(typed_error == expected);
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("reader: numbers as Python reads them") {

@@ -314,10 +314,10 @@ class reader {
 #else
         each();
 #endif
-        tok_.skip_ws();
+        tok_.skip_ws(depth_ - 1);  // before the closing bracket, if any whitespace
         const char* q = tok_.position();
         if (q < tok_.end() && *q == ',') {
-          tok_.advance(1);
+          tok_.skip_separator(depth_);
           continue;
         }
         if (q < tok_.end() && *q == ']') {
@@ -464,10 +464,10 @@ class reader {
 #else
       each(key);
 #endif
-      tok_.skip_ws();
+      tok_.skip_ws(depth_ - 1);  // before the closing brace, if any whitespace
       const char* d = tok_.position();
       if (d < tok_.end() && *d == ',') {
-        tok_.skip_separator();
+        tok_.skip_separator(depth_);
         continue;
       }
       if (d < tok_.end() && *d == '}') {
@@ -481,7 +481,7 @@ class reader {
   // Skips whitespace and returns the start of the next value; decode_error when there is none.
   // Before every typed value: forced inline as skip_ws is.
   [[gnu::always_inline]] const char* start() {
-    tok_.skip_ws();
+    tok_.skip_ws(depth_);  // an array's element, or the top-level value (depth 0)
     if (tok_.at_end()) tok_.fail("Expecting value", tok_.position());
     return tok_.position();
   }
@@ -494,7 +494,7 @@ class reader {
     if (++depth_ > tok_.options().max_depth) [[unlikely]]
       tok_.fail_depth(p);
     tok_.advance(1);
-    tok_.skip_ws();
+    tok_.skip_ws(depth_);
   }
   [[noreturn]] void mismatch(std::string_view expected, const char* p) {
     // A value that is not even JSON is a syntax error, reported as Python reports it.
