@@ -3557,8 +3557,8 @@ class reader {
  private:
   // At least one whitespace byte at p_.
   //
-  // Indented text repeats the same run at each level: a newline and as many spaces as the
-  // level's indentation. The run last seen at a level is kept, and a run of that length is
+  // Indented text repeats the same run at each level: a newline and as many spaces (or tabs)
+  // as the level's indentation. The run last seen at a level is kept, and a run of that length is
   // taken when the bytes say it is right (the newline's spaces, then no whitespace). Finding
   // the run's end by scanning makes the position of the next token wait for a load, a compare
   // and a count; a kept length lets the CPU go on to that token at once while the check runs
@@ -3571,20 +3571,21 @@ class reader {
 #if defined(__SSE2__)
     if (end_ - p >= 32) {
       // For the kept length n (2 to 31; 0 until a run is kept), bytes 1 to n - 1 must be
-      // spaces and byte n above ' ' (no whitespace): then the run is n bytes long.
+      // spaces, or all tabs, and byte n above ' ' (no whitespace): then the run is n bytes.
       const __m128i space = _mm_set1_epi8(' ');
+      const __m128i fill = _mm_set1_epi8(p[1] == '\t' ? '\t' : ' ');
       __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
       auto bits = [](__m128i a, __m128i b) {
         return static_cast<std::uint32_t>(_mm_movemask_epi8(a)) |
                static_cast<std::uint32_t>(_mm_movemask_epi8(b)) << 16;
       };
-      std::uint32_t spaces = bits(_mm_cmpeq_epi8(lo, space), _mm_cmpeq_epi8(hi, space));
+      std::uint32_t indent = bits(_mm_cmpeq_epi8(lo, fill), _mm_cmpeq_epi8(hi, fill));
       // Signed compare: bytes 0x21 to 0x7F, which include every byte that can start a token.
       std::uint32_t tokens = bits(_mm_cmpgt_epi8(lo, space), _mm_cmpgt_epi8(hi, space));
       unsigned n = kept;
       std::uint32_t between = (std::uint32_t(1) << n) - 2;  // bits 1 to n - 1
-      if (n != 0 && (spaces & between) == between && ((tokens >> n) & 1) != 0) {
+      if (n != 0 && (indent & between) == between && ((tokens >> n) & 1) != 0) {
         p_ = p + n;
         return;
       }
