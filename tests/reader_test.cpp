@@ -60,7 +60,8 @@ indented_doc make_indented(std::mt19937& rng, std::size_t step, char fill, bool 
   const char* key_here = "Expecting property name enclosed in double quotes";
   const char* comma_here = "Expecting ',' delimiter";
   auto gap = [&](std::size_t level, const char* expecting) {
-    std::string run = "\n" + std::string(step * level, fill);
+    std::string run(1, '\n');
+    run.append(step * level, fill);
     if (vary && rng() % 4 == 0) {
       std::size_t c = run.size();
       switch (rng() % 8) {
