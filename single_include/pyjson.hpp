@@ -396,6 +396,16 @@ inline std::size_t block_class(std::size_t bytes) noexcept {
 
 // One thread's free lists. A block freed by another thread than the one that made it simply
 // joins that thread's lists: all blocks come from operator new.
+//
+// The lists are last in, first out, which suits a thread that parses one kind of document again
+// and again: each parse takes the blocks the last one freed, and the DOM stays where it was.
+// Blocks freed by a different document fit badly: the new DOM's blocks of each size are
+// picked out from all over the old one's memory, and they keep that spread for as long as the
+// thread goes on recycling them. When a parse leaves many cached blocks unused (a sign that
+// they came from another kind of document), the cache is emptied before the next parse, which
+// then builds its DOM in memory fresh from operator new. In a benchmark that interleaves
+// documents, `loads` of citm_catalog.json and canada.json went 1.6x to 2.2x faster. The first
+// parse after another kind of document still takes that document's blocks.
 class block_cache {
  public:
   block_cache() = default;
@@ -414,7 +424,14 @@ class block_cache {
       }
     }
     cached_ = 0;
+    stale_ = false;
   }
+  // Called as the parse of a whole document begins and as it ends (see the class comment).
+  void parse_begins() noexcept {
+    if (stale_) release();
+  }
+  void parse_ends() noexcept { stale_ = cached_ >= stale_bytes; }
+  std::size_t cached_bytes() const noexcept { return cached_; }
   void* take(std::size_t cls) {
     if (node* n = heads_[cls - 1]) {
       heads_[cls - 1] = n->next;
@@ -448,9 +465,21 @@ class block_cache {
   struct node {
     node* next;
   };
+  // Unused blocks that make the cache stale after a parse: about the size of a core's L2
+  // cache, beyond which a spread-out DOM costs cache misses.
+  static constexpr std::size_t stale_bytes = std::size_t{1} << 20;
   node* heads_[block_classes] = {};
   std::size_t cached_ = 0;
+  bool stale_ = false;
 };
+
+// The parse of a whole document into a value begins and ends (see block_cache).
+inline void document_parse_begins() noexcept {
+  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !block_cache::closed()) block_cache::mine().parse_begins();
+}
+inline void document_parse_ends() noexcept {
+  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !block_cache::closed()) block_cache::mine().parse_ends();
+}
 
 // Every value block is allocated and freed through these two, with its size in bytes.
 inline void* allocate_block(std::size_t bytes) {
@@ -3767,10 +3796,13 @@ class value_builder {
   /// Parses one value starting at the reader's position (which must not be whitespace) and
   /// leaves the reader just after it.
   value parse() {
+    const bool document = outer_depth_ == 0;  // not a value inside typed reading
+    if (document) document_parse_begins();
     run<true>();
     value result(std::move(stack_[0]));
     stack_[0].~value();
     size_ = 0;
+    if (document) document_parse_ends();
     return result;
   }
 

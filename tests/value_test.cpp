@@ -380,3 +380,61 @@ TEST_CASE("value: blocks are reused across threads and outlive thread caches",
   static value survivor = pyjson::loads(text);
   REQUIRE(survivor["list"][2][1] == value(4));
 }
+
+// The cache hands a document's freed blocks to the next parse. When a parse leaves 1 MiB or more
+// of them unused, they came from a document of another kind, and the cache empties itself as
+// the next parse begins; a thread that parses one document again and again keeps reusing them.
+TEST_CASE("value: the block cache empties itself after a parse that left much of it unused",
+          "[value][blocks]") {
+  if (PYJSON_BLOCK_CACHE_BYTES < (std::size_t{4} << 20)) {
+    WARN("block cache off or small in this build: skipped");
+    return;
+  }
+  auto cached = [] { return pyjson::detail::block_cache::mine().cached_bytes(); };
+  pyjson::release_cached_blocks();
+  REQUIRE(cached() == 0);
+  // 40,000 arrays of two numbers: a small block each, 1.6 MB in all.
+  std::string big = "[";
+  for (int i = 0; i < 40000; ++i) {
+    if (i) big += ", ";
+    big += '[';
+    big += std::to_string(i);
+    big += ", 0.5]";
+  }
+  big += ']';
+  {
+    value v = pyjson::loads(big);
+    REQUIRE(cached() == 0);
+  }
+  const std::size_t pool = cached();  // the DOM's blocks, freed
+  REQUIRE(pool >= (std::size_t{3} << 19));
+  {
+    value s = std::string(100, 'x');  // one block of another size, cached without a parse
+  }
+  const std::size_t extra = cached() - pool;
+  REQUIRE(extra > 0);
+
+  // The same document again takes the pool and leaves only the other block: nothing is emptied.
+  for (int round = 0; round < 3; ++round) {
+    value v = pyjson::loads(big);
+    CHECK(cached() == extra);
+    REQUIRE(v[39999][0] == value(39999));
+  }
+  CHECK(cached() == pool + extra);
+
+  // A small document leaves the pool unused. It stays until the next parse begins, which
+  // empties the cache first.
+  {
+    value small = pyjson::loads("[[1, 2]]");
+    CHECK(cached() >= pool);
+  }
+  {
+    value small = pyjson::loads("[[3, 4]]");
+    CHECK(cached() == 0);
+    REQUIRE(pyjson::dumps(small) == "[[3, 4]]");
+  }
+  CHECK(cached() > 0);
+  CHECK(cached() < 256);
+  pyjson::release_cached_blocks();
+  CHECK(cached() == 0);
+}
