@@ -194,6 +194,11 @@ class block_cache {
     static thread_local block_cache cache;
     return cache;
   }
+  // This thread's cache, or null when caching is off or the cache is gone.
+  static block_cache* active() noexcept {
+    if (PYJSON_BLOCK_CACHE_BYTES == 0 || closed()) return nullptr;
+    return &mine();
+  }
 
  private:
   struct node {
@@ -209,27 +214,28 @@ class block_cache {
 
 // The parse of a whole document into a value begins and ends (see block_cache).
 inline void document_parse_begins() noexcept {
-  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !block_cache::closed()) block_cache::mine().parse_begins();
+  if (block_cache* cache = block_cache::active()) cache->parse_begins();
 }
 inline void document_parse_ends() noexcept {
-  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !block_cache::closed()) block_cache::mine().parse_ends();
+  if (block_cache* cache = block_cache::active()) cache->parse_ends();
 }
 
 // Every value block is allocated and freed through these two, with its size in bytes.
 inline void* allocate_block(std::size_t bytes) {
   std::size_t cls = block_class(bytes);
   if (cls == 0) return ::operator new(bytes);
-  if (PYJSON_BLOCK_CACHE_BYTES == 0 || block_cache::closed())
-    return ::operator new(block_class_bytes(cls));  // the class's full size: see give()
-  return block_cache::mine().take(cls);
+  block_cache* cache = block_cache::active();
+  if (!cache) return ::operator new(block_class_bytes(cls));  // the class's full size: see give()
+  return cache->take(cls);
 }
 inline void free_block(void* p, std::size_t bytes) noexcept {
   std::size_t cls = block_class(bytes);
-  if (cls == 0 || PYJSON_BLOCK_CACHE_BYTES == 0 || block_cache::closed()) {
+  block_cache* cache = cls == 0 ? nullptr : block_cache::active();
+  if (!cache) {
     ::operator delete(p);
     return;
   }
-  block_cache::mine().give(p, cls);
+  cache->give(p, cls);
 }
 inline std::size_t string_block_bytes(std::size_t length) noexcept {
   return sizeof(string_block) + length + 1;
@@ -360,8 +366,7 @@ class write_buffer {
 /// blocks: one parsed after other documents were freed is built from their blocks, spread over
 /// their memory, and is slower to walk and write.
 inline void release_cached_blocks() noexcept {
-  if (PYJSON_BLOCK_CACHE_BYTES > 0 && !detail::block_cache::closed())
-    detail::block_cache::mine().release();
+  if (detail::block_cache* cache = detail::block_cache::active()) cache->release();
   if (detail::write_buffer* b = detail::write_buffer::take()) {
     b->release();
     b->give_back();
