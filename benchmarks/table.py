@@ -19,8 +19,10 @@ import statistics
 import sys
 from collections import defaultdict
 
-LIBS = ["pyjson", "simdjson_dom", "rapidjson", "boost_json", "nlohmann"]
-RATIO_PEERS = [("simdjson_dom", "pyjson/simdjson"), ("boost_json", "pyjson/Boost")]
+LIBS = ["pyjson", "simdjson_dom", "simdjson_avx2", "rapidjson", "boost_json", "nlohmann"]
+# simdjson_avx2 (simdjson held to its AVX2 kernel) runs only on CPUs with AVX-512.
+RATIO_PEERS = [("simdjson_dom", "pyjson/simdjson"), ("simdjson_avx2", "pyjson/simdjson AVX2"),
+               ("rapidjson", "pyjson/RapidJSON"), ("boost_json", "pyjson/Boost")]
 DOC_ORDER = ["twitter", "citm_catalog", "canada",
              "syn_numbers", "syn_strings", "syn_records", "syn_deep"]
 
@@ -117,7 +119,14 @@ def main():
     loads = "; ".join(" ".join(f"{x:.2f}" for x in c.get("load_avg", [])) for c in contexts)
     print(f"Context: {context.get('host_name', '')}, {context.get('num_cpus')} CPUs, "
           f"{context.get('mhz_per_cpu')} MHz; {len(contexts)} run(s), load average at the "
-          f"start of each: {loads}\n")
+          f"start of each: {loads}")
+    # simdjson picks its kernel at run time (AVX-512 where the CPU has it): say which one ran.
+    kernels = sorted({c.get("simdjson_implementation", "") for c in contexts} - {""})
+    avx512 = sorted({c.get("cpu_avx512bw", "") for c in contexts} - {""})
+    if kernels or avx512:
+        print(f"simdjson kernel: {', '.join(kernels) or 'n/a'}; CPU has AVX-512BW: "
+              f"{', '.join(avx512) or 'unknown'}")
+    print()
     faster = "pyjson/peer > 1 means pyjson is faster."
     mbs = lambda x: f"{x:.0f}"
     table("loads → DOM, MB/s of input", speeds, "loads", mbs, faster)
