@@ -3896,8 +3896,11 @@ class value_builder {
   }
 
   // At a key's opening quote (after whitespace): the key, whitespace, ':' and whitespace.
+  // Forced inline into run()'s two calls: left to itself the compiler made it a call before
+  // every key, and inline, loads ran 3% faster on twitter.json, 1-4% on citm_catalog.json and
+  // 8% on syn_records (three alternating pairs of runs; canada.json, which has few keys, level).
   template <bool Build>
-  void read_key() {
+  [[gnu::always_inline]] void read_key() {
     const char* p = r_.position();
     if (p == r_.end() || *p != '"') r_.fail("Expecting property name enclosed in double quotes", p);
     if (!short_plain_string<Build>()) {
