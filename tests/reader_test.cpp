@@ -529,8 +529,28 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   CHECK(v["k0"].get<int>() == 90);
   CHECK(v["k29"].get<int>() == 89);
   CHECK(pyjson::loads(R"({"": 1, "": 2})") == pyjson::loads(R"({"": 2})"));
+  // Objects of two to four members, with short and long keys: each pair of positions i < j
+  // holding the same key. Up to three members are compared pair by pair, above by the filter.
+  for (int size : {2, 3, 4}) {
+    for (bool long_keys : {false, true}) {
+      std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
+      for (int i = 0; i < size; ++i) {
+        for (int j = i + 1; j < size; ++j) {
+          std::string text = "{";
+          for (int m = 0; m < size; ++m)
+            text += "\"" + prefix + std::to_string(m == j ? i : m) + "\": " + std::to_string(m) +
+                    (m + 1 < size ? ", " : "}");
+          CAPTURE(text);
+          value v = pyjson::loads(text);
+          REQUIRE(v.size() == static_cast<std::size_t>(size - 1));
+          CHECK(v.items()[static_cast<std::size_t>(i)].key() == prefix + std::to_string(i));
+          CHECK(v.items()[static_cast<std::size_t>(i)].value() == value(j));
+        }
+      }
+    }
+  }
   // Every size class of the repeated-key check: short and long keys, a repeat at either end.
-  for (int n : {2, 12, 13, 40, 64, 65, 1000, 20000}) {
+  for (int n : {1, 2, 3, 12, 13, 40, 64, 65, 1000, 20000}) {
     for (bool long_keys : {false, true}) {
       std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
       std::string unique = "{", repeated;
@@ -551,7 +571,7 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   // bytes, and short keys that differ in one byte: distinct, they must all stay; a repeat,
   // next to its first or far from it, must be found.
   for (std::string pattern : {"start-of-#-the-same-end", "k#", "#", "0123456#"}) {
-    for (int n : {2, 12, 13, 63, 64, 65, 200}) {
+    for (int n : {1, 2, 3, 12, 13, 63, 64, 65, 200}) {
       auto key = [&](int i) {
         std::string k = pattern;
         return "\"" + k.replace(k.find('#'), 1, std::to_string(1000 + i)) + "\"";

@@ -840,7 +840,18 @@ class value_builder {
   std::size_t dedupe(std::size_t start, std::size_t pairs) {
     value* kv = stack_ + start;
     auto key = [&](std::size_t i) { return value_access::str(kv[2 * i]); };
-    if (!has_repeated_key(kv, pairs)) return pairs;
+    if (pairs <= 3) {
+      // Tiny objects (citm_catalog is mostly {"areaId", "blockIds"}) compare their keys pair
+      // by pair, here without a call: one to three comparisons of two words each for short
+      // keys, cheaper than fingerprinting every key.
+      bool repeated = false;
+      for (std::size_t i = 1; i < pairs; ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          repeated |= value_access::same_string(kv[2 * i], kv[2 * j]);
+      if (!repeated) return pairs;
+    } else if (!has_repeated_key(kv, pairs)) {
+      return pairs;
+    }
     // Slow path, only for objects with repeated keys: resolve with a sorted index.
     order_.resize(pairs);
     for (std::size_t i = 0; i < pairs; ++i) order_[i] = i;
