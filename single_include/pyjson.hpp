@@ -4088,7 +4088,8 @@ class value_builder {
     }
   }
 
-  // Whether any key of the n pairs at kv repeats.
+  // Whether any key of the n pairs at kv repeats (objects of up to three keys are checked in
+  // dedupe, without this call).
   //
   // Objects of up to 64 keys (nearly all) go through a filter of 256 bits: each key gets an
   // 8-bit fingerprint, and only a key whose fingerprint was already seen is compared with the
