@@ -355,6 +355,34 @@ TEST_CASE("exactness: every power of two, and its neighbours, round-trips", "[ex
   CHECK(f.count == 0);
 }
 
+TEST_CASE("exactness: round doubles lose every trailing zero of their digits", "[exactness]") {
+  // The shortest digits of m * 10^k come with up to 16 zeros after m's digits, which the
+  // writer strips in steps of 8, 4, 2 and 1: every count of zeros, in both layouts, and the
+  // values one unit in the last place away, whose digits have none.
+  std::vector<double> ds;
+  for (double m : {1.0, 3.0, 17.0, 123.0, 98765.0, 12345678.0, 123456789012.0}) {
+    for (int k = -30; k <= 30; ++k) {
+      double d = m * std::pow(10.0, k);
+      for (double x : {d, std::nextafter(d, 0.0), std::nextafter(d, HUGE_VAL)}) {
+        ds.push_back(x);
+        ds.push_back(-x);
+      }
+    }
+  }
+  failures f;
+  check_doubles(ds, true, f);
+  INFO(f.first);
+  CHECK(f.count == 0);
+  // A few exact texts, as python3's repr writes them.
+  CHECK(pyjson::dumps(1e15) == "1000000000000000.0");
+  CHECK(pyjson::dumps(1e16) == "1e+16");
+  CHECK(pyjson::dumps(123e20) == "1.23e+22");
+  CHECK(pyjson::dumps(98765e-9) == "9.8765e-05");
+  CHECK(pyjson::dumps(1234567800000000.0) == "1234567800000000.0");
+  CHECK(pyjson::dumps(0.1) == "0.1");
+  CHECK(pyjson::dumps(12345678e-12) == "1.2345678e-05");
+}
+
 TEST_CASE("exactness: 64-bit integer edges", "[exactness]") {
   using i64 = std::int64_t;
   using u64 = std::uint64_t;
