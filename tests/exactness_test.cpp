@@ -265,6 +265,14 @@ void check_integers(const std::vector<T>& xs, failures& f) {
   }
 }
 
+// Adds d, the doubles next to it on either side, and the three negated.
+void add_with_neighbours(std::vector<double>& ds, double d) {
+  for (double x : {d, std::nextafter(d, 0.0), std::nextafter(d, HUGE_VAL)}) {
+    ds.push_back(x);
+    ds.push_back(-x);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("exactness: doubles of Python's repr edge cases", "[exactness]") {
@@ -342,13 +350,7 @@ TEST_CASE("exactness: every power of two, and its neighbours, round-trips", "[ex
   // Powers of two sit at the edges of binades, where the gap below is half the gap above and
   // the shortest digits are hardest to get right.
   std::vector<double> ds;
-  for (int e = -1074; e <= 1023; ++e) {
-    double p = std::ldexp(1.0, e);
-    for (double d : {p, std::nextafter(p, 0.0), std::nextafter(p, HUGE_VAL)}) {
-      ds.push_back(d);
-      ds.push_back(-d);
-    }
-  }
+  for (int e = -1074; e <= 1023; ++e) add_with_neighbours(ds, std::ldexp(1.0, e));
   failures f;
   check_doubles(ds, true, f);
   INFO(f.first);
@@ -360,15 +362,8 @@ TEST_CASE("exactness: round doubles lose every trailing zero of their digits", "
   // writer strips in steps of 8, 4, 2 and 1: every count of zeros, in both layouts, and the
   // values one unit in the last place away, whose digits have none.
   std::vector<double> ds;
-  for (double m : {1.0, 3.0, 17.0, 123.0, 98765.0, 12345678.0, 123456789012.0}) {
-    for (int k = -30; k <= 30; ++k) {
-      double d = m * std::pow(10.0, k);
-      for (double x : {d, std::nextafter(d, 0.0), std::nextafter(d, HUGE_VAL)}) {
-        ds.push_back(x);
-        ds.push_back(-x);
-      }
-    }
-  }
+  for (double m : {1.0, 3.0, 17.0, 123.0, 98765.0, 12345678.0, 123456789012.0})
+    for (int k = -30; k <= 30; ++k) add_with_neighbours(ds, m * std::pow(10.0, k));
   failures f;
   check_doubles(ds, true, f);
   INFO(f.first);
