@@ -111,7 +111,7 @@ class writer {
     else
       cur_ = format_uint(cur_, static_cast<std::uint64_t>(n));
   }
-  void write_float(double d) {
+  PYJSON_CLANG_INLINE void write_float(double d) {
     if (!std::isfinite(d)) [[unlikely]] {
       if (!opt_.allow_nan)
         detail::raise(value_error(std::string("Out of range float values are not JSON compliant") +
@@ -223,7 +223,7 @@ class writer {
   // Containers, as Python's _iterencode_list/_iterencode_dict lay them out. The newline after
   // the opening bracket waits for the first item, so an empty container comes out as [] or {}.
   // item() goes before every element, key() before every member.
-  void begin_container(char open) {
+  PYJSON_CLANG_INLINE void begin_container(char open) {
     if (++depth_ > max_write_depth) [[unlikely]]
       // Python's C encoder says "object" for lists too.
       detail::raise(value_error("maximum recursion depth exceeded while encoding a JSON object"));
@@ -247,7 +247,7 @@ class writer {
     write_string(k);
     key_separator();
   }
-  void end_container(char close) {
+  PYJSON_CLANG_INLINE void end_container(char close) {
     --depth_;
     if (!flat_ && !first_ && opt_.indent) newline();
     put(close);
@@ -313,8 +313,9 @@ class writer {
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
   template <bool Clean = false>
-  const unsigned char* copy_plain(const unsigned char* begin, const unsigned char* p,
-                                  const unsigned char* end, bool ascii) {
+  PYJSON_CLANG_INLINE const unsigned char* copy_plain(const unsigned char* begin,
+                                                      const unsigned char* p,
+                                                      const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -370,7 +371,7 @@ class writer {
   // bytes are gathered into one vector by overlapping loads that stay inside the string (a
   // byte seen twice changes nothing), checked, and copied. False, having written nothing,
   // when some byte needs care.
-  bool write_short_plain(std::string_view s) {
+  PYJSON_CLANG_INLINE bool write_short_plain(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
     std::uint64_t a, b;
@@ -576,7 +577,8 @@ class writer {
   }
   // A new frame, written field by field in place: a frame built on the stack and copied in
   // is stored in small pieces and loaded back in 16-byte ones, which stalls store forwarding.
-  frame& push_frame(const value* elements, const member* members, std::size_t count) {
+  PYJSON_CLANG_INLINE frame& push_frame(const value* elements, const member* members,
+                                        std::size_t count) {
     frame& f = frames_.emplace_back();
     f.elements = elements;
     f.members = members;
@@ -598,7 +600,7 @@ class writer {
   }
 
   // A key stored in a member: inline strings take the one-store path.
-  void write_key_string(const member& m) {
+  PYJSON_CLANG_INLINE void write_key_string(const member& m) {
     const value& k = value_access::key_of(m);
     if (value_access::tag_of(k) == tag::short_string)
       write_inline_string(k);
