@@ -13,17 +13,8 @@
 #include <string>
 #include <system_error>
 
+#include "pyjson/detail/config.hpp"
 #include "pyjson/detail/pow5_table.hpp"
-
-// Functions on hot paths that g++ 12 inlines by itself and clang++ 14 does not (or inlines
-// where it costs): forced inline under clang only. In compact dumps of twitter, citm_catalog
-// and canada, clang builds were 14-21% slower than g++ builds, and 8-10% slower with these;
-// forcing them under g++ made twitter.json's 9% slower.
-#if defined(__clang__)
-#define PYJSON_CLANG_INLINE [[gnu::always_inline]]
-#else
-#define PYJSON_CLANG_INLINE
-#endif
 
 namespace pyjson::detail {
 
@@ -168,7 +159,8 @@ inline bool eisel_lemire(std::uint64_t w, long long q, bool negative, double& ou
 // (-1)^negative * w * 10^q correctly rounded, when a fast path decides it: zero, Clinger's
 // (w <= 2^53 and |q| <= 22: one exact double operation) or Eisel-Lemire. False leaves it to
 // std::from_chars on the literal.
-inline bool decimal_to_double(std::uint64_t w, long long q, bool negative, double& out) noexcept {
+PYJSON_CLANG_INLINE inline bool decimal_to_double(std::uint64_t w, long long q, bool negative,
+                                                  double& out) noexcept {
   if (w == 0) {
     out = negative ? -0.0 : 0.0;
     return true;
