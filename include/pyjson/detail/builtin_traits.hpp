@@ -726,7 +726,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   std::size_t hint = 0;
   // The field after the one found last is likely next: its name is compared with the text
   // at once, which spares scanning the key as a string.
-  auto guess = [&](const char* at, const char* end) PYJSON_CLANG_INLINE_LAMBDA {
+  auto guess = [&](const char* at, const char* end) PYJSON_CLANG_INLINE {
     if constexpr (n > 0) {
       std::string_view name = f.names[hint];
       if (f.plain[hint] && f.signature[hint] != 0 &&
@@ -738,7 +738,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
   };
   // The field a key names, or n: the guessed name itself, else the field the signature table
   // gives (see signature_table), else a search of every field.
-  auto field_of = [&](std::string_view key) PYJSON_CLANG_INLINE_LAMBDA -> std::size_t {
+  auto field_of = [&](std::string_view key) PYJSON_CLANG_INLINE -> std::size_t {
     if constexpr (n > 0) {
       if (key.data() == f.names[hint].data()) return hint;
     }
@@ -759,7 +759,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
     }
     return n;
   };
-  const char* close = r.read_members(guess, [&](std::string_view key) PYJSON_CLANG_INLINE_LAMBDA {
+  const char* close = r.read_members(guess, [&](std::string_view key) PYJSON_CLANG_INLINE {
     if (std::size_t i = field_of(key); i < n) {
       seen.set(i);
       hint = i + 1 < n ? i + 1 : 0;
@@ -769,18 +769,17 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
     if (!r.options().ignore_unknown_keys) r.fail_at_key("unknown field '" + std::string(key) + "'");
     r.skip();
   });
-  [&]<std::size_t... I>(std::index_sequence<I...>) PYJSON_CLANG_INLINE_LAMBDA {
-    auto check =
-        [&]<std::size_t J>(std::integral_constant<std::size_t, J>) PYJSON_CLANG_INLINE_LAMBDA {
-          using F = std::remove_cvref_t<decltype(Fields::template get<J>(f, obj))>;
-          if (!f.skipped[J] && !seen.test(J)) {
-            if constexpr (is_nullable<F>()) {
-              Fields::template get<J>(f, obj) = F{};  // missing: null
-            } else {
-              r.fail_at("missing required field '" + std::string(f.names[J]) + "'", close);
-            }
-          }
-        };
+  [&]<std::size_t... I>(std::index_sequence<I...>) PYJSON_CLANG_INLINE {
+    auto check = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) PYJSON_CLANG_INLINE {
+      using F = std::remove_cvref_t<decltype(Fields::template get<J>(f, obj))>;
+      if (!f.skipped[J] && !seen.test(J)) {
+        if constexpr (is_nullable<F>()) {
+          Fields::template get<J>(f, obj) = F{};  // missing: null
+        } else {
+          r.fail_at("missing required field '" + std::string(f.names[J]) + "'", close);
+        }
+      }
+    };
     (check(std::integral_constant<std::size_t, I>{}), ...);
   }
   (std::make_index_sequence<n>{});
