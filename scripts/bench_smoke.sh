@@ -39,3 +39,8 @@ for cxx in g++ clang++; do
   total=$((total + n))
 done
 echo "bench_smoke: $total benchmarks ran and checked their output"
+# compare.py (A/B of two builds) on one benchmark, so that it keeps working; one round of so
+# short a run says nothing about g++ against clang++.
+python3 benchmarks/compare.py --rounds 1 --min-time 0.01 --filter '^loads/pyjson/syn_records$' \
+  g++=build/bench-smoke-g++/benchmarks/pyjson_bench \
+  clang++=build/bench-smoke-clang++/benchmarks/pyjson_bench
