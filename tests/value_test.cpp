@@ -381,6 +381,60 @@ TEST_CASE("value: blocks are reused across threads and outlive thread caches",
   REQUIRE(survivor["list"][2][1] == value(4));
 }
 
+// Empty arrays and objects share one block each (see detail::empty_array_block): none of them
+// allocates, and no change to one of them reaches another.
+TEST_CASE("value: empty containers own no block, and changing one leaves the others empty",
+          "[value][blocks]") {
+  value doc = pyjson::loads(R"({"a": [], "o": {}, "list": [[], {}, []]})");
+  const value fresh = pyjson::loads("[[], {}]");
+
+  value a = doc["a"];  // a copy of an empty array
+  a.clear();
+  a.push_back(1);
+  a.push_back("a string longer than fourteen bytes");
+  CHECK(pyjson::dumps(a) == R"([1, "a string longer than fourteen bytes"])");
+  a.clear();
+  CHECK(a.empty());
+
+  value o = doc["o"];
+  o.clear();
+  CHECK(o.erase("missing") == 0);
+  CHECK(o.find("missing") == nullptr);
+  o["k"] = doc["list"];
+  CHECK(pyjson::dumps(o) == R"({"k": [[], {}, []]})");
+  o.clear();
+
+  doc["list"][0].push_back(value());
+  doc["list"][1]["x"] = 2;
+  value moved = std::move(doc["list"][2]);
+  moved.push_back(3);
+  doc["list"][2] = pyjson::array();
+  CHECK(pyjson::dumps(doc) == R"({"a": [], "o": {}, "list": [[null], {"x": 2}, []]})");
+  CHECK(pyjson::dumps(moved) == "[3]");
+
+  // Every empty container ever made is still empty.
+  CHECK(pyjson::dumps(fresh) == "[[], {}]");
+  CHECK(pyjson::dumps(pyjson::loads("[[], {}]")) == "[[], {}]");
+  CHECK(pyjson::array().size() == 0);
+  CHECK(pyjson::object().size() == 0);
+  CHECK(pyjson::loads("[]") == pyjson::array());
+  CHECK(pyjson::loads("{}") == pyjson::object());
+
+  if (PYJSON_BLOCK_CACHE_BYTES >= (std::size_t{4} << 20)) {
+    // A thousand empty containers, parsed and freed, give the cache nothing: they had no
+    // blocks (the array around them is too large for the cache).
+    std::string text = "[";
+    for (int i = 0; i < 500; ++i) text += i ? ", [], {}" : "[], {}";
+    text += "]";
+    pyjson::release_cached_blocks();
+    {
+      value v = pyjson::loads(text);
+      REQUIRE(v.size() == 1000);
+    }
+    CHECK(pyjson::detail::block_cache::mine().cached_bytes() == 0);
+  }
+}
+
 // The cache hands a document's freed blocks to the next parse. When a parse leaves 1 MiB or more
 // of them unused, they came from a document of another kind, and the cache empties itself as
 // the next parse begins; a thread that parses one document again and again keeps reusing them.

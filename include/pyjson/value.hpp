@@ -247,7 +247,19 @@ inline std::size_t object_block_bytes(std::size_t capacity) noexcept {
   return sizeof(object_block) + capacity * 32;  // 32 == sizeof(member), checked below
 }
 
+// Every empty array and every empty object of capacity 0 (most empty containers a parse makes:
+// 8,695 of citm_catalog.json's 10,451 arrays, 746 of twitter.json's 1,050) shares one of these
+// two blocks instead of owning a block of its own, so that it costs no allocation to make and
+// none to free. They are never written: every write to a block is to an element (there are
+// none), or follows a growth to a block of its own, or is skipped for them (clear(),
+// destruction). Their capacity is 0, and no other block has capacity 0.
+inline constinit array_block empty_array_block{nullptr, 0, 0};
+inline constinit object_block empty_object_block{nullptr, 0, 0};
+inline bool is_shared_empty(const array_block* b) noexcept { return b == &empty_array_block; }
+inline bool is_shared_empty(const object_block* b) noexcept { return b == &empty_object_block; }
+
 inline object_block* new_object_block(std::size_t capacity) {
+  if (capacity == 0) return &empty_object_block;
   auto* b = static_cast<object_block*>(allocate_block(object_block_bytes(capacity)));
   b->index = nullptr;
   b->size = 0;
@@ -743,6 +755,10 @@ struct value_access {
   // An array that takes over n values, relocated from src. v owns nothing before (a null, or
   // the memory of src[0], whose value has been relocated by then): it is overwritten.
   static void adopt_array(value& v, const value* src, std::size_t n) {
+    if (n == 0) {
+      v.store(&empty_array_block, tag::array);
+      return;
+    }
     auto* b = static_cast<array_block*>(allocate_block(array_block_bytes(n)));
     b->size = n;
     b->capacity = n;
@@ -754,6 +770,10 @@ struct value_access {
   static void adopt_object(value& v, const value* src, std::size_t n) {
     static_assert(sizeof(member) == 2 * sizeof(value));
     object_block* b = new_object_block(n);
+    if (n == 0) {
+      v.store(b, tag::object);
+      return;
+    }
     b->size = n;
     auto* m = object_items(b);
     for (std::size_t i = 0; i < n; ++i) {
@@ -885,6 +905,10 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
       break;
     case detail::tag::array: {
       std::size_t n = other.arr_block()->size;
+      if (n == 0) {
+        store(&detail::empty_array_block, detail::tag::array);
+        break;
+      }
       auto* b =
           static_cast<detail::array_block*>(detail::allocate_block(detail::array_block_bytes(n)));
       for (std::size_t i = 0; i < n; ++i)
@@ -898,10 +922,11 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
     case detail::tag::object: {
       std::size_t n = other.obj_block()->size;
       detail::object_block* b = detail::new_object_block(n);
+      store(b, detail::tag::object);
+      if (n == 0) break;
       for (std::size_t i = 0; i < n; ++i)
         ::new (static_cast<void*>(detail::object_items(b) + i)) member;
       b->size = n;
-      store(b, detail::tag::object);
       if (n)
         pending.push_back({reinterpret_cast<const value*>(other.object_data()),
                            reinterpret_cast<value*>(detail::object_items(b)), 2 * n, 0});
@@ -929,6 +954,7 @@ inline void value::destroy_owned() noexcept {
         break;
       case detail::tag::array: {
         auto* b = v.arr_block();
+        if (detail::is_shared_empty(b)) break;
         b->size |= detail::block_class(detail::array_block_bytes(b->capacity)) << 56;
         b->link = pending;
         pending = b;
@@ -936,6 +962,7 @@ inline void value::destroy_owned() noexcept {
       }
       case detail::tag::object: {
         detail::object_block* o = v.obj_block();
+        if (detail::is_shared_empty(o)) break;
         if (o->index) ::operator delete(o->index);
         auto* b = reinterpret_cast<detail::array_block*>(o);
         b->size = 2 * b->size | detail::block_class(detail::object_block_bytes(b->capacity)) << 56;
@@ -1021,6 +1048,10 @@ inline std::span<const member> value::items() const {
 
 inline void value::reserve_array(std::size_t n) {
   if (is_null()) {
+    if (n == 0) {
+      store(&detail::empty_array_block, detail::tag::array);
+      return;
+    }
     auto* b =
         static_cast<detail::array_block*>(detail::allocate_block(detail::array_block_bytes(n)));
     b->size = 0;
@@ -1034,7 +1065,8 @@ inline void value::reserve_array(std::size_t n) {
   b->size = old->size;
   b->capacity = n;
   detail::value_access::relocate(detail::array_items(b), detail::array_items(old), old->size);
-  detail::free_block(old, detail::array_block_bytes(old->capacity));
+  if (!detail::is_shared_empty(old))
+    detail::free_block(old, detail::array_block_bytes(old->capacity));
   store(b, detail::tag::array);
 }
 
@@ -1052,7 +1084,8 @@ inline void value::reserve_object(std::size_t n) {
   detail::value_access::relocate(reinterpret_cast<value*>(detail::object_items(b)),
                                  reinterpret_cast<const value*>(detail::object_items(old)),
                                  2 * old->size);
-  detail::free_block(old, detail::object_block_bytes(old->capacity));
+  if (!detail::is_shared_empty(old))
+    detail::free_block(old, detail::object_block_bytes(old->capacity));
   store(b, detail::tag::object);
 }
 
@@ -1187,10 +1220,12 @@ inline std::size_t value::erase(std::string_view key) {
 inline void value::clear() {
   if (is_array()) {
     auto* b = arr_block();
+    if (b->size == 0) return;  // the shared empty block (see empty_array_block) is never written
     for (std::size_t i = 0; i < b->size; ++i) array_data()[i].~value();
     b->size = 0;
   } else if (is_object()) {
     auto* b = obj_block();
+    if (b->size == 0) return;  // an empty object has no index either
     for (std::size_t i = 0; i < b->size; ++i) object_data()[i].~member();
     b->size = 0;
     drop_index();
