@@ -1182,7 +1182,7 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
       b->size = n;
       b->capacity = n;
       store(b, detail::tag::array);
-      if (n) pending.push_back({other.array_data(), detail::array_items(b), n, 0});
+      pending.push_back({other.array_data(), detail::array_items(b), n, 0});
       break;
     }
     case detail::tag::object: {
@@ -1193,9 +1193,8 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
       for (std::size_t i = 0; i < n; ++i)
         ::new (static_cast<void*>(detail::object_items(b) + i)) member;
       b->size = n;
-      if (n)
-        pending.push_back({reinterpret_cast<const value*>(other.object_data()),
-                           reinterpret_cast<value*>(detail::object_items(b)), 2 * n, 0});
+      pending.push_back({reinterpret_cast<const value*>(other.object_data()),
+                         reinterpret_cast<value*>(detail::object_items(b)), 2 * n, 0});
       break;
     }
     default: std::memcpy(raw_, other.raw_, sizeof raw_);
