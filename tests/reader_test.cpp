@@ -765,6 +765,58 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
   CHECK(ints > 30000);
 }
 
+namespace {
+struct no_fields {};  // typed reading of it skips every member
+}  // namespace
+
+// A number that is skipped (typed reading of a key no field takes, or a syntax check) is
+// passed by skip_number, which works out no value: it must end where read_number ends, and
+// reject what read_number rejects, so that the errors after it are the same.
+TEST_CASE("reader: skipped numbers end where read numbers end", "[reader][numbers]") {
+  std::mt19937_64 rng(20261201);
+  const std::string alphabet = "-0123456789.eE+x ";
+  std::size_t numbers = 0, none = 0, long_runs = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    std::size_t n = rng() % 40;
+    for (std::size_t k = 0; k < n; ++k) {
+      std::uint64_t r = rng();
+      // Mostly digits, in runs long enough for the eight-at-a-time path.
+      if (r % 4 != 0) {
+        std::size_t run = 1 + (r >> 8) % 20;
+        for (std::size_t j = 0; j < run; ++j) s += static_cast<char>('0' + rng() % 10);
+        long_runs += run >= 8;
+      } else {
+        s += alphabet[(r >> 8) % alphabet.size()];
+      }
+    }
+    const char* b = s.data();
+    const char* e = b + s.size();
+    pyjson::detail::parsed_number read = pyjson::detail::read_number(b, e);
+    const char* skipped = pyjson::detail::skip_number(b, e);
+    CAPTURE(s);
+    if (read.k == pyjson::detail::parsed_number::kind::none) {
+      REQUIRE(skipped == b);
+      ++none;
+    } else {
+      REQUIRE(skipped == read.end);
+      ++numbers;
+    }
+    // The same text as a member that typed reading skips: the same error (or none) as loads.
+    std::string doc = "{\"k\": " + s + "}";
+    std::string typed_error = "no error";
+    try {
+      pyjson::loads<no_fields>(doc);
+    } catch (const pyjson::decode_error& err) {
+      typed_error = err.what();
+    }
+    REQUIRE(typed_error == error_of(doc));
+  }
+  CHECK(numbers > 100000);
+  CHECK(none > 20000);
+  CHECK(long_runs > 100000);
+}
+
 // Runs of three-byte sequences (Chinese, Japanese) are checked up to five at a time, in the
 // reader and in the writer. Random mixes of such runs with other sequences, valid and not,
 // must be read and written exactly as the byte-by-byte check (find_utf8_error) says.

@@ -97,6 +97,7 @@ struct lookalikes {  // optional: a text may leave any of them out
 struct distinct_names {  // the same but names that agree in all three: one slot each
   std::optional<int> abc, b, abcd, xyz, empty, n255;
 };
+struct no_fields {};
 struct skipped_then_renamed {
   int a = 0, b = 0, c = 0;
 };
@@ -338,6 +339,12 @@ TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
       "[1,]",
       "01",
       R"("x" "y")",
+      "1.5e",
+      "2.",
+      "-",
+      "-0.0e+5",
+      "12345678901234567890.12345678901234567890e-12345678901234",
+      "1234567890123456x",
   };
   for (bool strict : {true, false}) {
     for (const std::string& v : values) {
@@ -593,6 +600,15 @@ TEST_CASE("typed: aggregates, renamed and skipped fields, classes with fields(),
   CHECK(pyjson::dumps(celsius{21.5}) == "21.5");
   CHECK(pyjson::loads<celsius>("-3").degrees == -3);
   CHECK(pyjson::dumps(std::vector<celsius>{{1}, {2}}) == "[1.0, 2.0]");
+  // A struct without fields: an object whose members are all skipped (or refused).
+  CHECK(pyjson::dumps(no_fields{}) == "{}");
+  CHECK(pyjson::dumps(std::vector<no_fields>(2)) == "[{}, {}]");
+  CHECK(type_error_of<no_fields>("{}") == "no error");
+  CHECK(type_error_of<no_fields>(R"({"a": [1, 2.5e-3, {"b": "c"}], "d": null})") == "no error");
+  CHECK(type_error_of<no_fields>("[]") ==
+        "$: expected object, found array: line 1 column 1 (char 0)");
+  CHECK(type_error_of<no_fields>(R"({"a": 1})", {.ignore_unknown_keys = false}) ==
+        "$: unknown field 'a': line 1 column 2 (char 1)");
   // Recursive types, bounded by max_depth.
   tree t =
       pyjson::loads<tree>(R"({"name": "root", "children": [{"name": "leaf", "children": []}]})");

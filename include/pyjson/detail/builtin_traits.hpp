@@ -781,6 +781,7 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
       }
     };
     (check(std::integral_constant<std::size_t, I>{}), ...);
+    (void)check;  // a struct without fields checks nothing
   }
   (std::make_index_sequence<n>{});
 }

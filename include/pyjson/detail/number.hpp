@@ -272,6 +272,33 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
   return p;
 }
 
+/// The end of the number literal at p (the grammar of scan_number), or p when there is none:
+/// for a number that is checked and skipped, whose value nobody needs. read_number would
+/// also work out the value (for a float, Eisel-Lemire's 128-bit product), and it does so when
+/// it is a call of its own, shared with the builder: in a program that also builds values,
+/// checking canada.json took twice as long. Digit runs are passed eight at a time.
+inline const char* skip_number(const char* p, const char* end) noexcept {
+  auto digits = [end](const char* q) {
+    for (std::uint64_t chunk; end - q >= 8; q += 8) {
+      std::memcpy(&chunk, q, 8);
+      if (!eight_digits(chunk)) break;
+    }
+    while (q < end && is_digit(*q)) ++q;
+    return q;
+  };
+  const char* begin = p;
+  p += p < end && *p == '-';
+  if (p == end || !is_digit(*p)) return begin;
+  p = *p == '0' ? p + 1 : digits(p + 1);
+  if (end - p >= 2 && *p == '.' && is_digit(p[1])) p = digits(p + 2);
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    const char* q = p + 1;
+    if (q < end && (*q == '+' || *q == '-')) ++q;
+    if (q < end && is_digit(*q)) p = digits(q + 1);
+  }
+  return p;
+}
+
 /// A number literal read in one pass: its end, and its value when that was quick to get.
 struct parsed_number {
   enum class kind { none, int64, float64, needs_slow_path };

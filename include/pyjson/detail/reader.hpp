@@ -637,15 +637,19 @@ class value_builder {
         }
         [[fallthrough]];
       default: {
-        parsed_number n = read_number(p, r_.end());
-        if (n.k == parsed_number::kind::none) break;
-        r_.set_position(n.end);
         if constexpr (Build) {
+          parsed_number n = read_number(p, r_.end());
+          if (n.k == parsed_number::kind::none) break;
+          r_.set_position(n.end);
           switch (n.k) {
             case parsed_number::kind::int64: emplace(n.i); break;
             case parsed_number::kind::float64: emplace(n.d); break;
             default: slow_number(p, n.end); break;
           }
+        } else {
+          const char* e = skip_number(p, r_.end());  // checked, and no value worked out
+          if (e == p) break;
+          r_.set_position(e);
         }
         return;
       }
