@@ -14,6 +14,9 @@
 
 namespace bench {
 
+// A struct without fields: reading a document into it checks the text and keeps nothing.
+struct nothing {};
+
 // canada.json: one GeoJSON feature collection, 111,080 doubles in [x, y] pairs.
 struct canada_geometry {
   std::string type;
