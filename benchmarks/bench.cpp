@@ -550,7 +550,10 @@ void register_typed(const document& d) {
 // member is skipped. No typed read of the document can be faster: the floor under
 // loads_typed.
 void register_typed_floor(const document& d) {
-  if (!pyjson_dom(d).is_object()) return;
+  // The text, not pyjson_dom(d): the DOM is built at the benchmark's first run, as for the
+  // other benchmarks (built here, the heap around it differed and moved other figures).
+  auto first = d.text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || d.text[first] != '{') return;
   add("loads_typed_empty", "pyjson", d, [&d](benchmark::State& st) {
     for (auto _ : st) benchmark::DoNotOptimize(pyjson::loads<bench::nothing>(d.text));
     return d.text.size();
