@@ -272,6 +272,7 @@ struct load_options {
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -364,11 +365,9 @@ struct copy_frame {
   std::size_t count, next;
 };
 
-/// Bytes of freed small blocks (strings, arrays and objects of up to 248 bytes) that each
-/// thread keeps for reuse. Parsing allocates a block per container and per long string and
-/// frees them all together; a free list per size is several times faster than the general
-/// allocator for that pattern. Define it to 0 to turn the cache off; sanitizer builds do, so
-/// that every block is checked.
+/// Bytes of emptied slabs (see block_heap) that each thread keeps for the next blocks it
+/// allocates. Define it to 0 to turn slabs off, so that every block comes from operator new
+/// and goes back to operator delete; sanitizer builds do, so that every block is checked.
 #if defined(__SANITIZE_ADDRESS__)
 #define PYJSON_DETAIL_SANITIZED 1
 #elif defined(__has_feature)
@@ -384,124 +383,424 @@ struct copy_frame {
 #endif
 #endif
 
-// Small blocks come in 16 size classes: class c holds blocks of 16 * c - 8 bytes, the sizes
-// for which glibc's malloc wastes nothing (its chunks are multiples of 16 with an 8-byte
-// header). Class 0 stands for "not cached": larger blocks, which go to operator new and
-// delete.
-inline constexpr std::size_t block_classes = 16;
-inline constexpr std::size_t block_class_bytes(std::size_t cls) noexcept { return 16 * cls - 8; }
+// Small blocks come in size classes. Classes 1 to 16 hold blocks of 16 * c - 8 bytes (up to
+// 248), classes 17 to 28 four sizes per doubling, from 312 to 2040 bytes (a quarter wasted at
+// most): twitter.json's objects of users and statuses are 800 to 1,500 bytes. These are the
+// sizes for which glibc's malloc wastes nothing when slabs are off (its chunks are multiples
+// of 16 with an 8-byte header). Class 0 stands for "large": blocks over 2040 bytes, which go
+// to operator new and delete.
+inline constexpr std::size_t block_classes = 28;
+inline constexpr std::size_t block_class_bytes(std::size_t cls) noexcept {
+  if (cls <= 16) return 16 * cls - 8;
+  std::size_t k = cls - 17, e = 8 + k / 4;  // 2^e <= size + 8 < 2^(e+1)
+  return (std::size_t(1) << e) + (k % 4 + 1) * (std::size_t(1) << (e - 2)) - 8;
+}
 inline std::size_t block_class(std::size_t bytes) noexcept {
-  return bytes <= block_class_bytes(block_classes) ? (bytes + 8 + 15) / 16 : 0;
+  if (bytes <= 248) [[likely]]
+    return (bytes + 8 + 15) / 16;
+  if (bytes > block_class_bytes(block_classes)) return 0;
+  std::size_t v = bytes + 7;  // size + 8 - 1, whose top bit is the doubling
+  std::size_t e = 63 - static_cast<std::size_t>(std::countl_zero(v));
+  return 17 + (e - 8) * 4 + ((v >> (e - 2)) & 3);
 }
 
-// One thread's free lists. A block freed by another thread than the one that made it simply
-// joins that thread's lists: all blocks come from operator new.
-//
-// The lists are last in, first out, which suits a thread that parses one kind of document again
-// and again: each parse takes the blocks the last one freed, and the DOM stays where it was.
-// Blocks freed by a different document fit badly: the new DOM's blocks of each size are
-// picked out from all over the old one's memory, and they keep that spread for as long as the
-// thread goes on recycling them. When a parse leaves many cached blocks unused (a sign that
-// they came from another kind of document), the cache is emptied before the next parse, which
-// then builds its DOM in memory fresh from operator new. In a benchmark that interleaves
-// documents, `loads` of citm_catalog.json and canada.json went 1.6x to 2.2x faster. The first
-// parse after another kind of document still takes that document's blocks.
-class block_cache {
- public:
-  block_cache() = default;
-  block_cache(const block_cache&) = delete;
-  block_cache& operator=(const block_cache&) = delete;
-  ~block_cache() {
-    closed() = true;  // values destroyed later in this thread free their blocks directly
-    release();
-  }
-  void release() noexcept {
-    for (node*& head : heads_) {
-      while (head) {
-        node* next = head->next;
-        ::operator delete(head);
-        head = next;
-      }
-    }
-    cached_ = 0;
-    stale_ = false;
-  }
-  // Called as the parse of a whole document begins and as it ends (see the class comment).
-  void parse_begins() noexcept {
-    if (stale_) release();
-  }
-  void parse_ends() noexcept { stale_ = cached_ >= stale_bytes; }
-  std::size_t cached_bytes() const noexcept { return cached_; }
-  void* take(std::size_t cls) {
-    if (node* n = heads_[cls - 1]) {
-      heads_[cls - 1] = n->next;
-      cached_ -= block_class_bytes(cls);
-      return n;
-    }
-    return ::operator new(block_class_bytes(cls));
-  }
-  void give(void* p, std::size_t cls) noexcept {
-    if (cached_ + block_class_bytes(cls) > PYJSON_BLOCK_CACHE_BYTES) {
-      ::operator delete(p);
-      return;
-    }
-    auto* n = static_cast<node*>(p);
-    n->next = heads_[cls - 1];
-    heads_[cls - 1] = n;
-    cached_ += block_class_bytes(cls);
-  }
-  // Whether this thread's cache is gone (thread exit): a plain thread_local flag, which
-  // outlives the cache object itself.
-  static bool& closed() noexcept {
-    static thread_local bool flag = false;
-    return flag;
-  }
-  static block_cache& mine() noexcept {
-    static thread_local block_cache cache;
-    return cache;
-  }
-  // This thread's cache, or null when caching is off or the cache is gone.
-  static block_cache* active() noexcept {
-    if (PYJSON_BLOCK_CACHE_BYTES == 0 || closed()) return nullptr;
-    return &mine();
-  }
+class block_heap;
 
- private:
+// A slab: 16 KiB, aligned to its size, that one thread's heap (its owner) cuts into blocks of
+// one size class. A block finds its slab by rounding its address down. The owner alone touches
+// the plain fields; other threads touch only `owner` (to see that they are not it), `remote`
+// and `orphan_live`.
+struct block_slab {
   struct node {
     node* next;
   };
-  // Unused blocks that make the cache stale after a parse: about the size of a core's L2
-  // cache, beyond which a spread-out DOM costs cache misses.
-  static constexpr std::size_t stale_bytes = std::size_t{1} << 20;
-  node* heads_[block_classes] = {};
-  std::size_t cached_ = 0;
-  bool stale_ = false;
+  static constexpr std::size_t bytes = 16384;
+  // A block freed by another thread is pushed onto `remote` (lock-free); the owner takes the
+  // list when it runs out of blocks. Once the owner is gone, `remote` holds `orphaned` and
+  // `orphan_live` counts the blocks still in use: the thread that frees the last one frees the
+  // slab.
+  static constexpr std::uintptr_t orphaned = 1;
+
+  std::atomic<block_heap*> owner;
+  std::atomic<std::uintptr_t> remote;
+  std::atomic<std::size_t> orphan_live;
+  node* free;  // freed blocks, last in first out
+  char* bump;  // the next block never handed out, up to `limit`
+  char* limit;
+  block_slab* prev;  // in the owner's list of full or of available slabs
+  block_slab* next;
+  // Bytes of the blocks in `free`. The blocks in use (those in `remote` included) are the rest
+  // of those handed out so far, from first() to `bump`: a count kept by frees alone.
+  std::size_t free_bytes;
+  std::size_t cls;
+  bool full;  // in the owner's list of full slabs
+
+  char* first() noexcept { return reinterpret_cast<char*>(this) + header_bytes(); }
+  bool unused() noexcept { return free_bytes == static_cast<std::size_t>(bump - first()); }
+  std::size_t bytes_in_use() noexcept {
+    return static_cast<std::size_t>(bump - first()) - free_bytes;
+  }
+  std::size_t blocks_in_use() noexcept { return bytes_in_use() / block_class_bytes(cls); }
+  static constexpr std::size_t header_bytes() noexcept {
+    return (sizeof(block_slab) + 15) & ~std::size_t(15);
+  }
+  static block_slab* of(void* block) noexcept {
+    return reinterpret_cast<block_slab*>(reinterpret_cast<std::uintptr_t>(block) & ~(bytes - 1));
+  }
+  // Makes `memory` an empty slab of class cls, owned by `by`.
+  static block_slab* make(void* memory, std::size_t cls, block_heap* by) noexcept {
+    auto* s = ::new (memory) block_slab;
+    s->owner.store(by, std::memory_order_relaxed);
+    s->remote.store(0, std::memory_order_relaxed);
+    s->orphan_live.store(0, std::memory_order_relaxed);
+    s->cls = cls;
+    s->reset();
+    s->prev = s->next = nullptr;
+    s->full = false;
+    return s;
+  }
+  // Empty again (no block in use): blocks are handed out from the start, in address order.
+  void reset() noexcept {
+    const std::size_t size = block_class_bytes(cls);
+    free = nullptr;
+    bump = first();
+    limit = first() + (bytes - header_bytes()) / size * size;
+    free_bytes = 0;
+  }
+  static void* allocate() { return ::operator new (bytes, std::align_val_t{bytes}); }
+  static void release(block_slab* s) noexcept {
+    s->~block_slab();
+    ::operator delete (static_cast<void*>(s), std::align_val_t{bytes});
+  }
+  // A block for a thread whose heap is gone (a value made in a later thread_local destructor):
+  // a slab of its own, left at once to the block's free.
+  [[gnu::noinline]] static void* allocate_alone(std::size_t cls, block_heap* orphan_owner) {
+    block_slab* s = make(allocate(), cls, orphan_owner);
+    s->orphan_live.store(1, std::memory_order_relaxed);
+    s->remote.store(orphaned, std::memory_order_relaxed);
+    return s->first();
+  }
+  // Frees a block of a slab whose owner is another thread, or gone.
+  static void give_remote(block_slab* s, void* p) noexcept {
+    auto* n = static_cast<node*>(p);
+    // Acquire: once `orphaned` is seen, the owner's last writes to the slab are too, before
+    // the slab may be freed here.
+    std::uintptr_t head = s->remote.load(std::memory_order_acquire);
+    for (;;) {
+      if (head == orphaned) {
+        if (s->orphan_live.fetch_sub(1, std::memory_order_acq_rel) == 1) release(s);
+        return;
+      }
+      n->next = reinterpret_cast<node*>(head);
+      if (s->remote.compare_exchange_weak(head, reinterpret_cast<std::uintptr_t>(n),
+                                          std::memory_order_release, std::memory_order_acquire))
+        return;
+    }
+  }
 };
 
-// The parse of a whole document into a value begins and ends (see block_cache).
-inline void document_parse_begins() noexcept {
-  if (block_cache* cache = block_cache::active()) cache->parse_begins();
-}
-inline void document_parse_ends() noexcept {
-  if (block_cache* cache = block_cache::active()) cache->parse_ends();
-}
+// One thread's slabs. Parsing allocates a block per container and per long string and frees
+// them together. Blocks cut in turn from a few slabs per size class cost a few instructions
+// each, and the blocks of one document lie together in memory, in the order the parse made
+// them, whatever state the rest of the heap is in. (Taken one by one from malloc, in a heap
+// full of small holes left by the rest of a program, they were spread over the holes: compact
+// `dumps` of twitter.json, citm_catalog.json and canada.json ran 1.3x, 1.5x and 1.9-3.4x
+// slower than in a fresh heap, `loads` 1.1x, 1.2x and 1.4-1.8x. With slabs, the figures are
+// those of a fresh heap.)
+//
+// For each class the heap has a current slab, which blocks come from, a list of other slabs
+// with free blocks, and a list of full ones. A slab whose blocks are all freed is emptied and
+// kept for reuse, by any class, up to PYJSON_BLOCK_CACHE_BYTES, and otherwise freed; the next
+// document gets its blocks from the start of such slabs, in order. A block freed by another
+// thread goes back to its slab (see block_slab::give_remote); the owner finds it there when it
+// takes blocks from that slab again, or, for full slabs, in a scan of them that runs after as
+// many slabs were taken as there were full ones at the last scan (so that a thread whose
+// documents another thread frees does not grow without end, and scans cost O(1) per slab).
+// When the thread ends, its slabs with blocks still in use are left to those blocks' last
+// free.
+class block_heap {
+ public:
+  block_heap() {
+    for (block_slab*& c : current_) c = &none_;
+  }
+  block_heap(const block_heap&) = delete;
+  block_heap& operator=(const block_heap&) = delete;
+  ~block_heap() {
+    current() = gone();  // blocks freed later in this thread go back as other threads' do
+    for (std::size_t i = 0; i < block_classes; ++i) {
+      if (current_[i] != &none_) orphan(current_[i]);
+      current_[i] = &none_;
+      orphan_all(lists_[i].available);
+      orphan_all(lists_[i].full);
+      lists_[i] = class_lists{};
+    }
+    release();
+  }
+
+  [[gnu::always_inline]] void* take(std::size_t cls) {
+    block_slab* s = current_[cls - 1];
+    if (char* p = s->bump; p != s->limit) {
+      s->bump = p + block_class_bytes(cls);
+      return p;
+    }
+    if (block_slab::node* n = s->free) {
+      s->free = n->next;
+      s->free_bytes -= block_class_bytes(cls);
+      return n;
+    }
+    return take_slow(cls);
+  }
+  // Frees a block of class cls of one of this heap's slabs.
+  void give(block_slab* s, void* p, std::size_t cls) noexcept {
+    auto* n = static_cast<block_slab::node*>(p);
+    n->next = s->free;
+    s->free = n;
+    s->free_bytes += block_class_bytes(cls);
+    if (s->unused()) {
+      emptied(s);
+    } else if (s->full) [[unlikely]] {
+      // Its free blocks are found again at once: a thread that keeps some values of a document
+      // and frees the rest reuses the holes.
+      class_lists& l = lists_[cls - 1];
+      unlink(l.full, s);
+      s->full = false;
+      --l.full_count;
+      push(l.available, s);
+    }
+  }
+
+  /// Frees the kept empty slabs, and current slabs with no block in use.
+  void release() noexcept {
+    for (block_slab*& s : current_) {
+      if (s != &none_ && s->unused()) {
+        block_slab::release(s);
+        s = &none_;
+      }
+    }
+    while (kept_) {
+      block_slab* s = kept_;
+      kept_ = s->next;
+      block_slab::release(s);
+    }
+    kept_count_ = 0;
+  }
+  /// Bytes of the slabs this heap owns (including the kept ones), and of the kept ones.
+  std::size_t slab_bytes() const noexcept {
+    std::size_t n = kept_count_;
+    for (const block_slab* s : current_) n += s != &none_;
+    for (const auto& l : lists_) {
+      for (block_slab* s = l.available; s; s = s->next) ++n;
+      n += l.full_count;
+    }
+    return n * block_slab::bytes;
+  }
+  std::size_t kept_bytes() const noexcept { return kept_count_ * block_slab::bytes; }
+  /// Bytes of the blocks in use (blocks freed by other threads and not yet taken back
+  /// included).
+  std::size_t bytes_in_use() const noexcept {
+    std::size_t n = 0;
+    for (block_slab* s : current_) {
+      if (s != &none_) n += s->bytes_in_use();
+    }
+    for (const auto& l : lists_) {
+      for (block_slab* s = l.available; s; s = s->next) n += s->bytes_in_use();
+      for (block_slab* s = l.full; s; s = s->next) n += s->bytes_in_use();
+    }
+    return n;
+  }
+
+  // This thread's heap; null until its first block, gone() after thread exit. A plain
+  // thread_local pointer (one load, no initialization check), which outlives the heap itself.
+  static block_heap*& current() noexcept {
+    static thread_local block_heap* heap = nullptr;
+    return heap;
+  }
+  // Two addresses that stand for no heap: gone() is current() after thread exit, orphan() the
+  // owner of a slab whose owner is gone. Neither is ever the other, or a heap.
+  static block_heap* gone() noexcept { return reinterpret_cast<block_heap*>(&tags_[0]); }
+  static block_heap* orphan_owner() noexcept { return reinterpret_cast<block_heap*>(&tags_[1]); }
+  // This thread's heap, made on first use; null when slabs are off or the heap is gone.
+  static block_heap* active() noexcept {
+    if (PYJSON_BLOCK_CACHE_BYTES == 0) return nullptr;
+    block_heap* heap = current();
+    if (heap != nullptr && heap != gone()) [[likely]]
+      return heap;
+    return heap ? nullptr : start();
+  }
+  // A block for a thread that has no heap yet, or whose heap is gone.
+  [[gnu::noinline]] static void* take_without_heap(std::size_t cls) {
+    if (block_heap* heap = active()) return heap->take(cls);
+    return block_slab::allocate_alone(cls, orphan_owner());
+  }
+
+ private:
+  struct class_lists {
+    block_slab* available = nullptr;  // not current, not full, not empty
+    block_slab* full = nullptr;
+    std::size_t full_count = 0;
+    std::size_t until_scan = 1;  // current slabs to take before the next scan of the full ones
+  };
+
+  static void push(block_slab*& head, block_slab* s) noexcept {
+    s->prev = nullptr;
+    s->next = head;
+    if (head) head->prev = s;
+    head = s;
+  }
+  static void unlink(block_slab*& head, block_slab* s) noexcept {
+    if (s->prev)
+      s->prev->next = s->next;
+    else
+      head = s->next;
+    if (s->next) s->next->prev = s->prev;
+  }
+  // Moves the blocks other threads freed into s's own list; whether there were any.
+  static bool collect(block_slab* s) noexcept {
+    if (s->remote.load(std::memory_order_relaxed) == 0) return false;
+    auto* n = reinterpret_cast<block_slab::node*>(s->remote.exchange(0, std::memory_order_acquire));
+    while (n) {
+      block_slab::node* next = n->next;
+      n->next = s->free;
+      s->free = n;
+      s->free_bytes += block_class_bytes(s->cls);
+      n = next;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] void* take_slow(std::size_t cls) {
+    class_lists& l = lists_[cls - 1];
+    block_slab* s = current_[cls - 1];
+    if (s != &none_) {
+      if (collect(s)) return take(cls);  // the slab is not empty: a block of it is being made
+      s->full = true;
+      push(l.full, s);
+      ++l.full_count;
+      current_[cls - 1] = &none_;  // in case no slab can be had below (bad_alloc)
+    }
+    if (--l.until_scan == 0) {
+      for (block_slab* f = l.full; f;) {
+        block_slab* next = f->next;
+        if (collect(f) || f->free) {
+          unlink(l.full, f);
+          f->full = false;
+          --l.full_count;
+          if (f->unused()) {
+            keep_or_release(f);
+          } else {
+            push(l.available, f);
+          }
+        }
+        f = next;
+      }
+      l.until_scan = l.full_count + 1;  // a scan costs as many steps as it will be apart
+    }
+    if (l.available) {
+      s = l.available;
+      unlink(l.available, s);
+    } else if (kept_) {
+      s = kept_;
+      kept_ = s->next;
+      --kept_count_;
+      s = block_slab::make(s, cls, this);
+    } else {
+      s = block_slab::make(block_slab::allocate(), cls, this);
+    }
+    current_[cls - 1] = s;
+    return take(cls);
+  }
+
+  // s has no block in use.
+  void emptied(block_slab* s) noexcept {
+    class_lists& l = lists_[s->cls - 1];
+    if (s == current_[s->cls - 1]) {
+      s->reset();
+      return;
+    }
+    if (s->full) {
+      unlink(l.full, s);
+      --l.full_count;
+    } else {
+      unlink(l.available, s);
+    }
+    keep_or_release(s);
+  }
+  void keep_or_release(block_slab* s) noexcept {
+    if ((kept_count_ + 1) * block_slab::bytes > PYJSON_BLOCK_CACHE_BYTES) {
+      block_slab::release(s);
+      return;
+    }
+    s->next = kept_;
+    kept_ = s;
+    ++kept_count_;
+  }
+
+  // Leaves s to the last free of its blocks, or frees it now if none is in use.
+  static void orphan(block_slab* s) noexcept {
+    s->owner.store(orphan_owner(), std::memory_order_relaxed);
+    // The count is set before `orphaned` is, since a free that sees `orphaned` lowers it; it
+    // includes the blocks in `remote`, which the exchange then takes.
+    const std::size_t live = s->blocks_in_use();
+    s->orphan_live.store(live, std::memory_order_release);
+    auto* n = reinterpret_cast<block_slab::node*>(
+        s->remote.exchange(block_slab::orphaned, std::memory_order_acq_rel));
+    std::size_t back = 0;
+    for (; n; n = n->next) ++back;
+    if (live == back || s->orphan_live.fetch_sub(back, std::memory_order_acq_rel) == back)
+      block_slab::release(s);
+  }
+  static void orphan_all(block_slab* head) noexcept {
+    while (head) {
+      block_slab* next = head->next;
+      orphan(head);
+      head = next;
+    }
+  }
+
+  [[gnu::noinline]] static block_heap* start() noexcept {
+    static thread_local block_heap heap;
+    current() = &heap;
+    return &heap;
+  }
+
+  static inline char tags_[2] = {};
+  // A slab that is never handed out: a class's current slab until its first block.
+  static inline block_slab none_{};
+  block_slab* current_[block_classes];  // where blocks come from: see take()
+  class_lists lists_[block_classes];
+  block_slab* kept_ = nullptr;  // empty slabs, linked through `next`
+  std::size_t kept_count_ = 0;
+};
 
 // Every value block is allocated and freed through these two, with its size in bytes.
 inline void* allocate_block(std::size_t bytes) {
   std::size_t cls = block_class(bytes);
   if (cls == 0) return ::operator new(bytes);
-  block_cache* cache = block_cache::active();
-  if (!cache) return ::operator new(block_class_bytes(cls));  // the class's full size: see give()
-  return cache->take(cls);
+  if constexpr (PYJSON_BLOCK_CACHE_BYTES == 0) {
+    return ::operator new(block_class_bytes(cls));
+  } else {
+    block_heap* heap = block_heap::current();
+    if (heap != nullptr && heap != block_heap::gone()) [[likely]]
+      return heap->take(cls);
+    return block_heap::take_without_heap(cls);
+  }
 }
-inline void free_block(void* p, std::size_t bytes) noexcept {
-  std::size_t cls = block_class(bytes);
-  block_cache* cache = cls == 0 ? nullptr : block_cache::active();
-  if (!cache) {
+// Frees a block of class cls (0: a large block), for a thread whose heap is `heap` (see
+// block_heap::current(); a thread without a heap, or whose heap is gone, owns no slab).
+inline void free_block_of_class(void* p, std::size_t cls, block_heap* heap) noexcept {
+  if (PYJSON_BLOCK_CACHE_BYTES == 0 || cls == 0) {
     ::operator delete(p);
     return;
   }
-  cache->give(p, cls);
+  block_slab* s = block_slab::of(p);
+  if (s->owner.load(std::memory_order_relaxed) == heap) {
+    heap->give(s, p, cls);
+  } else {
+    block_slab::give_remote(s, p);
+  }
+}
+inline void free_block(void* p, std::size_t bytes) noexcept {
+  free_block_of_class(p, block_class(bytes), block_heap::current());
 }
 inline std::size_t string_block_bytes(std::size_t length) noexcept {
   return sizeof(string_block) + length + 1;
@@ -644,7 +943,8 @@ class write_buffer {
 /// blocks: one parsed after other documents were freed is built from their blocks, spread over
 /// their memory, and is slower to walk and write.
 inline void release_cached_blocks() noexcept {
-  if (detail::block_cache* cache = detail::block_cache::active()) cache->release();
+  detail::block_heap* heap = detail::block_heap::current();
+  if (heap != nullptr && heap != detail::block_heap::gone()) heap->release();
   if (detail::write_buffer* b = detail::write_buffer::take()) {
     b->release();
     b->give_back();
@@ -1207,15 +1507,18 @@ inline void value::copy_node(const value& other, std::vector<detail::copy_frame>
 // block is read as an array block of 2n values (key, value, ...), which is its exact layout.
 inline void value::destroy_owned() noexcept {
   // A pending block's size holds its element count (2n for an object) with its size class in
-  // the top byte; class 0 is a block too large to cache, whose byte size free_block does not
-  // need.
+  // the top byte (class 0: a large block, freed with operator delete, which needs no size).
   constexpr std::size_t count_mask = (std::size_t(1) << 56) - 1;
   detail::array_block* pending = nullptr;
-  auto schedule = [&pending](const value& v) noexcept {
+  // One thread destroys the whole value: its heap is looked up once.
+  detail::block_heap* const heap = detail::block_heap::current();
+  auto schedule = [&pending, heap](const value& v) noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
       case detail::tag::big_int:
-        detail::free_block(v.str_block(), detail::string_block_bytes(v.str_block()->size()));
+        detail::free_block_of_class(
+            v.str_block(), detail::block_class(detail::string_block_bytes(v.str_block()->size())),
+            heap);
         break;
       case detail::tag::array: {
         auto* b = v.arr_block();
@@ -1246,8 +1549,7 @@ inline void value::destroy_owned() noexcept {
     std::size_t count = b->size & count_mask;
     for (std::size_t i = 0; i < count; ++i) schedule(items[i]);
     std::size_t cls = b->size >> 56;
-    // The class stands for the byte size: any size of that class maps back to it.
-    detail::free_block(b, cls ? detail::block_class_bytes(cls) : ~std::size_t(0));
+    detail::free_block_of_class(b, cls, heap);
   }
   set_tag(detail::tag::null);
 }
@@ -3927,13 +4229,10 @@ class value_builder {
   /// Parses one value starting at the reader's position (which must not be whitespace) and
   /// leaves the reader just after it.
   value parse() {
-    const bool document = outer_depth_ == 0;  // not a value inside typed reading
-    if (document) document_parse_begins();
     run<true>();
     value result(std::move(stack_[0]));
     stack_[0].~value();
     size_ = 0;
-    if (document) document_parse_ends();
     return result;
   }
 

@@ -1,9 +1,13 @@
 // Tests of pyjson::value: construction, accessors, mutation, comparison.
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <pyjson.hpp>
 #include <string>
 #include <string_view>
@@ -364,22 +368,47 @@ TEST_CASE("value: blocks are reused across threads and outlive thread caches",
   std::vector<value> made_elsewhere;
   std::thread worker([&] {
     for (int i = 0; i < 1000; ++i) {
-      value v = pyjson::loads(text);  // parsed and freed: the worker's cache fills
+      value v = pyjson::loads(text);  // parsed and freed: the worker's slabs are reused
       if (i % 100 == 0) made_elsewhere.push_back(std::move(v));
     }
   });
-  worker.join();  // the worker's cache is gone; its values live on here
+  worker.join();  // the worker's heap is gone; its values live on here
   REQUIRE(made_elsewhere.size() == 10);
   for (const value& v : made_elsewhere) REQUIRE(pyjson::dumps(v) == text);
-  made_elsewhere.clear();  // freed into this thread's cache
+  made_elsewhere.clear();  // the last of these frees frees the worker's slabs
   for (int i = 0; i < 100; ++i) REQUIRE(pyjson::dumps(pyjson::loads(text)) == text);
   pyjson::release_cached_blocks();
   REQUIRE(pyjson::dumps(pyjson::loads(text)) == text);
 
-  // Destroyed at exit, after this thread's cache: its blocks go straight to operator delete.
+  // Destroyed at exit, after this thread's heap: its blocks go back as another thread's do.
   static value survivor = pyjson::loads(text);
   REQUIRE(survivor["list"][2][1] == value(4));
 }
+
+namespace {
+// Bytes of the slabs that the calling thread's heap owns, and of those it keeps empty.
+std::size_t slab_bytes() {
+  pyjson::detail::block_heap* heap = pyjson::detail::block_heap::active();
+  return heap ? heap->slab_bytes() : 0;
+}
+std::size_t kept_slab_bytes() {
+  pyjson::detail::block_heap* heap = pyjson::detail::block_heap::active();
+  return heap ? heap->kept_bytes() : 0;
+}
+bool slabs_on() { return PYJSON_BLOCK_CACHE_BYTES >= (std::size_t{4} << 20); }
+
+// n arrays of two numbers: one small block each (56 bytes).
+std::string pairs(int n, int first = 0) {
+  std::string text = "[";
+  for (int i = 0; i < n; ++i) {
+    if (i) text += ", ";
+    text += '[';
+    text += std::to_string(first + i);
+    text += ", 0.5]";
+  }
+  return text + "]";
+}
+}  // namespace
 
 // Empty arrays and objects share one block each (see detail::empty_array_block): none of them
 // allocates, and no change to one of them reaches another.
@@ -420,75 +449,153 @@ TEST_CASE("value: empty containers own no block, and changing one leaves the oth
   CHECK(pyjson::loads("[]") == pyjson::array());
   CHECK(pyjson::loads("{}") == pyjson::object());
 
-  if (PYJSON_BLOCK_CACHE_BYTES >= (std::size_t{4} << 20)) {
-    // A thousand empty containers, parsed and freed, give the cache nothing: they had no
-    // blocks (the array around them is too large for the cache).
+  if (slabs_on()) {
+    // A thousand empty containers, parsed and freed, take no block (the array around them is
+    // a large block, from operator new).
     std::string text = "[";
     for (int i = 0; i < 500; ++i) text += i ? ", [], {}" : "[], {}";
     text += "]";
-    pyjson::release_cached_blocks();
-    {
-      value v = pyjson::loads(text);
-      REQUIRE(v.size() == 1000);
-    }
-    CHECK(pyjson::detail::block_cache::mine().cached_bytes() == 0);
+    const std::size_t before = pyjson::detail::block_heap::active()->bytes_in_use();
+    value v = pyjson::loads(text);
+    REQUIRE(v.size() == 1000);
+    CHECK(pyjson::detail::block_heap::active()->bytes_in_use() == before);
   }
 }
 
-// The cache hands a document's freed blocks to the next parse. When a parse leaves 1 MiB or more
-// of them unused, they came from a document of another kind, and the cache empties itself as
-// the next parse begins; a thread that parses one document again and again keeps reusing them.
-TEST_CASE("value: the block cache empties itself after a parse that left much of it unused",
+// A document's small blocks are cut from slabs in the order the parse makes them; once the
+// document is freed, its slabs are empty, and the next document is made from their start.
+TEST_CASE("value: a freed document's slabs make the next document from their start",
           "[value][blocks]") {
-  if (PYJSON_BLOCK_CACHE_BYTES < (std::size_t{4} << 20)) {
-    WARN("block cache off or small in this build: skipped");
+  if (!slabs_on()) {
+    WARN("slabs off or small in this build: skipped");
     return;
   }
-  auto cached = [] { return pyjson::detail::block_cache::mine().cached_bytes(); };
+  using pyjson::detail::block_heap;
+  using pyjson::detail::block_slab;
   pyjson::release_cached_blocks();
-  REQUIRE(cached() == 0);
-  // 40,000 arrays of two numbers: a small block each, 1.6 MB in all.
-  std::string big = "[";
-  for (int i = 0; i < 40000; ++i) {
-    if (i) big += ", ";
-    big += '[';
-    big += std::to_string(i);
-    big += ", 0.5]";
-  }
-  big += ']';
-  {
-    value v = pyjson::loads(big);
-    REQUIRE(cached() == 0);
-  }
-  const std::size_t pool = cached();  // the DOM's blocks, freed
-  REQUIRE(pool >= (std::size_t{3} << 19));
-  {
-    value s = std::string(100, 'x');  // one block of another size, cached without a parse
-  }
-  const std::size_t extra = cached() - pool;
-  REQUIRE(extra > 0);
-
-  // The same document again takes the pool and leaves only the other block: nothing is emptied.
-  for (int round = 0; round < 3; ++round) {
-    value v = pyjson::loads(big);
-    CHECK(cached() == extra);
+  const std::string text = pairs(40000);
+  const std::size_t in_use = block_heap::active()->bytes_in_use();
+  // The block of the pair at i: the array block in front of its elements.
+  auto block = [](const value& v, int i) {
+    return reinterpret_cast<const char*>(&v[i][0]) - sizeof(pyjson::detail::array_block);
+  };
+  std::size_t owned = 0;
+  for (int round = 0; round < 4; ++round) {
+    value v = pyjson::loads(text);
     REQUIRE(v[39999][0] == value(39999));
+    CHECK(block_heap::active()->bytes_in_use() == in_use + 40000 * 56);
+    if (round == 0) {
+      // The first pairs may fill a slab that holds blocks of other values (this thread's
+      // earlier tests): the next rounds start from a slab of this document's, emptied.
+      owned = slab_bytes();
+      continue;
+    }
+    // Each pair's block follows the last one's, from the start of a slab.
+    CHECK(block(v, 0) == block_slab::of(const_cast<char*>(block(v, 0)))->first());
+    for (int i = 1; i < 200; ++i) REQUIRE(block(v, i) == block(v, i - 1) + 56);
+    CHECK(slab_bytes() == owned);  // the same slabs each time
   }
-  CHECK(cached() == pool + extra);
-
-  // A small document leaves the pool unused. It stays until the next parse begins, which
-  // empties the cache first.
-  {
-    value small = pyjson::loads("[[1, 2]]");
-    CHECK(cached() >= pool);
-  }
-  {
-    value small = pyjson::loads("[[3, 4]]");
-    CHECK(cached() == 0);
-    REQUIRE(pyjson::dumps(small) == "[[3, 4]]");
-  }
-  CHECK(cached() > 0);
-  CHECK(cached() < 256);
+  CHECK(block_heap::active()->bytes_in_use() == in_use);
+  CHECK(kept_slab_bytes() >= 40000 * 56 - 2 * block_slab::bytes);
   pyjson::release_cached_blocks();
-  CHECK(cached() == 0);
+  CHECK(kept_slab_bytes() == 0);
+}
+
+TEST_CASE("value: emptied slabs are kept up to PYJSON_BLOCK_CACHE_BYTES", "[value][blocks]") {
+  if (!slabs_on()) {
+    WARN("slabs off or small in this build: skipped");
+    return;
+  }
+  pyjson::release_cached_blocks();
+  {
+    value v = pyjson::loads(pairs(200000));  // 11.2 MB of small blocks
+    REQUIRE(v[199999][0] == value(199999));
+    CHECK(slab_bytes() >= std::size_t{200000} * 56);
+  }
+  CHECK(kept_slab_bytes() <= PYJSON_BLOCK_CACHE_BYTES);
+  CHECK(kept_slab_bytes() > PYJSON_BLOCK_CACHE_BYTES - 2 * pyjson::detail::block_slab::bytes);
+  pyjson::release_cached_blocks();
+  CHECK(kept_slab_bytes() == 0);
+}
+
+// Values kept from a freed document keep their slabs, and the blocks freed around them are made
+// again: the next document takes those holes before new slabs.
+TEST_CASE("value: blocks freed around kept values are reused", "[value][blocks]") {
+  if (!slabs_on()) {
+    WARN("slabs off or small in this build: skipped");
+    return;
+  }
+  pyjson::release_cached_blocks();
+  std::vector<value> kept;
+  {
+    value v = pyjson::loads(pairs(40000));
+    for (int i = 0; i < 40000; i += 10) kept.push_back(std::move(v[i]));
+  }
+  const std::size_t owned = slab_bytes();
+  CHECK(kept_slab_bytes() == 0);  // every slab holds a kept pair
+  for (int round = 0; round < 3; ++round) {
+    value w = pyjson::loads(pairs(30000, 7));
+    REQUIRE(w[29999][0] == value(30006));
+    CHECK(slab_bytes() <= owned + 2 * pyjson::detail::block_slab::bytes);
+  }
+  for (int i = 0; i < 40000; i += 10)
+    REQUIRE(pyjson::dumps(kept[static_cast<std::size_t>(i / 10)]) ==
+            "[" + std::to_string(i) + ", 0.5]");
+}
+
+// A thread that parses documents which another thread frees gets its blocks back from that
+// thread (see detail::block_slab::give_remote) and reuses them: its slabs do not grow with the
+// number of documents.
+TEST_CASE("value: blocks freed by another thread go back to the thread that made them",
+          "[value][blocks][threads]") {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<value> queue;
+  const int documents = 300;
+  std::size_t most_slab_bytes = 0;
+  std::thread producer([&] {
+    for (int d = 0; d < documents; ++d) {
+      value v = pyjson::loads(pairs(2000, d));  // 112 KB of small blocks
+      most_slab_bytes = std::max(most_slab_bytes, slab_bytes());
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait(lock, [&] { return queue.size() < 4; });
+      queue.push_back(std::move(v));
+      changed.notify_all();
+    }
+  });
+  for (int d = 0; d < documents; ++d) {
+    value v;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait(lock, [&] { return !queue.empty(); });
+      v = std::move(queue.front());
+      queue.pop_front();
+      changed.notify_all();
+    }
+    REQUIRE(v[1999][0] == value(1999 + d));
+  }  // each document is freed here, in this thread
+  producer.join();
+  // At most 6 documents exist at once (4 queued, 1 being checked, 1 being made): 672 KB.
+  if (slabs_on()) CHECK(most_slab_bytes <= (std::size_t{3} << 20));
+}
+
+// A value made or freed in a thread_local destructor that runs after the thread's heap is gone
+// takes and gives back its blocks without the heap.
+TEST_CASE("value: values made after the thread's heap is gone", "[value][blocks][threads]") {
+  static std::atomic<int> made_late{0};
+  struct late {
+    ~late() {
+      value v = pyjson::loads(R"([[1, 2], "a string longer than fourteen bytes", {"k": [3]}])");
+      if (pyjson::dumps(v) == R"([[1, 2], "a string longer than fourteen bytes", {"k": [3]}])")
+        ++made_late;
+    }
+  };
+  std::thread t([] {
+    static thread_local late at_exit;  // made first, so destroyed after the heap
+    (void)&at_exit;
+    value v = pyjson::loads(pairs(100));
+    REQUIRE(v[99][0] == value(99));
+  });
+  t.join();
+  CHECK(made_late == 1);
 }

@@ -59,6 +59,33 @@ void* tracked_alloc_or_throw(std::size_t n) {
   if (void* p = tracked_alloc(n)) return p;
   throw std::bad_alloc();
 }
+
+// Over-aligned blocks (pyjson's slabs): the size and the alignment sit in the 16 bytes in front
+// of the block, which starts `align` bytes into its allocation.
+void* tracked_alloc_aligned(std::size_t n, std::align_val_t al) noexcept {
+  const std::size_t align = std::max(static_cast<std::size_t>(al), 2 * sizeof(std::size_t));
+  const std::size_t total = (n + align + align - 1) / align * align;
+  auto* base = static_cast<unsigned char*>(std::aligned_alloc(align, total));
+  if (!base) return nullptr;
+  unsigned char* p = base + align;
+  reinterpret_cast<std::size_t*>(p)[-2] = n;
+  reinterpret_cast<std::size_t*>(p)[-1] = align;
+  heap_current += n;
+  heap_peak = std::max(heap_peak, heap_current);
+  return p;
+}
+
+void tracked_free_aligned(void* p) noexcept {
+  if (!p) return;
+  auto* block = static_cast<unsigned char*>(p);
+  heap_current -= reinterpret_cast<std::size_t*>(block)[-2];
+  std::free(block - reinterpret_cast<std::size_t*>(block)[-1]);
+}
+
+void* tracked_alloc_aligned_or_throw(std::size_t n, std::align_val_t al) {
+  if (void* p = tracked_alloc_aligned(n, al)) return p;
+  throw std::bad_alloc();
+}
 }  // namespace
 
 void* operator new(std::size_t n) { return tracked_alloc_or_throw(n); }
@@ -71,6 +98,28 @@ void operator delete(void* p, std::size_t) noexcept { tracked_free(p); }
 void operator delete[](void* p, std::size_t) noexcept { tracked_free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { tracked_free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { tracked_free(p); }
+void* operator new(std::size_t n, std::align_val_t al) {
+  return tracked_alloc_aligned_or_throw(n, al);
+}
+void* operator new[](std::size_t n, std::align_val_t al) {
+  return tracked_alloc_aligned_or_throw(n, al);
+}
+void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return tracked_alloc_aligned(n, al);
+}
+void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return tracked_alloc_aligned(n, al);
+}
+void operator delete(void* p, std::align_val_t) noexcept { tracked_free_aligned(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { tracked_free_aligned(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { tracked_free_aligned(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { tracked_free_aligned(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  tracked_free_aligned(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  tracked_free_aligned(p);
+}
 
 namespace {
 

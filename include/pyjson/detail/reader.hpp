@@ -482,13 +482,10 @@ class value_builder {
   /// Parses one value starting at the reader's position (which must not be whitespace) and
   /// leaves the reader just after it.
   value parse() {
-    const bool document = outer_depth_ == 0;  // not a value inside typed reading
-    if (document) document_parse_begins();
     run<true>();
     value result(std::move(stack_[0]));
     stack_[0].~value();
     size_ = 0;
-    if (document) document_parse_ends();
     return result;
   }
 
