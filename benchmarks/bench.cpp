@@ -581,9 +581,30 @@ void register_document(const document& d) {
   if (d.name == "syn_records") register_typed<bench::records>(d);
 }
 
+// With PYJSON_BENCH_FRAGMENT_HEAP set (to anything but 0), the run starts from a heap such as a
+// program leaves after a while: 200,000 small chunks (8 to 127 bytes, a fixed seed) of which
+// every other one is freed again, so that malloc hands out small blocks from holes all over
+// its memory. The chunks that stay are kept until exit.
+std::vector<std::unique_ptr<char[]>> fragment_heap() {
+  std::vector<std::unique_ptr<char[]>> chunks;
+  const char* env = std::getenv("PYJSON_BENCH_FRAGMENT_HEAP");
+  if (!env || std::string_view(env) == "" || std::string_view(env) == "0") return chunks;
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  chunks.reserve(200000);
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const auto size = static_cast<std::size_t>(8 + (state >> 33) % 120);
+    chunks.emplace_back(new char[size]);
+    chunks.back()[0] = static_cast<char>(i);
+  }
+  for (std::size_t i = 0; i < chunks.size(); i += 2) chunks[i].reset();
+  return chunks;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto heap_chunks = fragment_heap();
   // Registered benchmarks refer to these until the end of main.
   std::vector<std::unique_ptr<document>> documents;
   for (const char* file : {"twitter.json", "citm_catalog.json", "canada.json"}) {
@@ -613,6 +634,7 @@ int main(int argc, char** argv) {
   __builtin_cpu_init();
   benchmark::AddCustomContext("cpu_avx512bw", __builtin_cpu_supports("avx512bw") ? "yes" : "no");
 #endif
+  benchmark::AddCustomContext("heap", heap_chunks.empty() ? "fresh" : "fragmented");
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
