@@ -2,7 +2,8 @@
 # Reliability: builds the tests with AddressSanitizer and UndefinedBehaviorSanitizer, once with
 # clang++ (build/asan-clang) and once with g++ (build/asan-gcc), and runs them: the unit tests,
 # the differential test against python3, the command-line tests against python3 -m json.tool,
-# the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build.
+# the -fno-exceptions program, and the fuzz regressions when tests/fuzz is part of the build;
+# then the tests of values (value_test.cpp) once more with the slabs of value blocks on.
 # With g++, the tests that run threads also go through ThreadSanitizer.
 # Any sanitizer report aborts the test that triggered it, so the script fails.
 #
@@ -54,6 +55,14 @@ for name in "${compilers[@]}"; do
   targets+=(fuzz_replay_all)  # the fuzz regressions replayed under the sanitizers
   cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
   (cd "$dir" && ctest --output-on-failure -R "$tests")
+  # Sanitizer builds take every value block from operator new, so that ASan checks each one;
+  # the value tests run once more with the slabs on, so that the slab code is checked too.
+  cmake -S . -B "$dir-slabs" -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_CXX_FLAGS="$cxx_flags -DPYJSON_BLOCK_CACHE_BYTES=8388608" \
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
+    -DPYJSON_BUILD_EXAMPLES=OFF -DPYJSON_TEST_SINGLE_HEADER=OFF >/dev/null
+  cmake --build "$dir-slabs" -j"$jobs" --target pyjson_thread_tests
+  "$dir-slabs/tests/pyjson_thread_tests"
 done
 # ThreadSanitizer, with g++: the tests that run threads (const lookups that build an object's
 # index at once, blocks freed in another thread than the one that made them).

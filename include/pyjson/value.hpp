@@ -349,8 +349,8 @@ class block_heap {
     static thread_local block_heap* heap = nullptr;
     return heap;
   }
-  // Two addresses that stand for no heap: gone() is current() after thread exit, orphan() the
-  // owner of a slab whose owner is gone. Neither is ever the other, or a heap.
+  // Two addresses that stand for no heap: gone() is current() after thread exit, orphan_owner()
+  // the owner of a slab whose owner is gone. Neither is ever the other, or a heap.
   static block_heap* gone() noexcept { return reinterpret_cast<block_heap*>(&tags_[0]); }
   static block_heap* orphan_owner() noexcept { return reinterpret_cast<block_heap*>(&tags_[1]); }
   // This thread's heap, made on first use; null when slabs are off or the heap is gone.
@@ -497,7 +497,11 @@ class block_heap {
     return &heap;
   }
 
-  static inline char tags_[2] = {};
+  // Aligned at least as a heap is, so that their addresses are valid heap pointers.
+  struct alignas(alignof(std::max_align_t)) tag {
+    char unused;
+  };
+  static inline tag tags_[2] = {};
   // A slab that is never handed out: a class's current slab until its first block.
   static inline block_slab none_{};
   block_slab* current_[block_classes];  // where blocks come from: see take()
