@@ -540,7 +540,7 @@ TEST_CASE("value: blocks freed around kept values are reused", "[value][blocks]"
   }
   for (int i = 0; i < 40000; i += 10)
     REQUIRE(pyjson::dumps(kept[static_cast<std::size_t>(i / 10)]) ==
-            "[" + std::to_string(i) + ", 0.5]");
+            numbered("[", static_cast<std::size_t>(i)) + ", 0.5]");
 }
 
 // A thread that parses documents which another thread frees gets its blocks back from that
