@@ -296,7 +296,6 @@ struct load_options {
 #include <emmintrin.h>
 #endif
 
-
 namespace pyjson {
 
 /// The JSON type of a value, named after Python's types in type_name().
@@ -3780,7 +3779,6 @@ inline bool parse_int64(const char* begin, const char* end, bool& is_unsigned, s
 #include <emmintrin.h>
 #endif
 
-
 namespace pyjson::detail {
 
 inline bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
@@ -4700,7 +4698,6 @@ inline std::string with_position(const std::string& message, const char* begin, 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-
 
 namespace pyjson::detail {
 
@@ -5765,7 +5762,6 @@ inline constexpr auto enum_table =
 #include <type_traits>
 #include <utility>
 
-
 namespace pyjson {
 
 class writer;
@@ -6482,7 +6478,6 @@ consteval detail::aggregate_field_list<T> aggregate_fields() {
 #include <utility>
 #include <variant>
 #include <vector>
-
 
 namespace pyjson {
 namespace detail {
@@ -7255,7 +7250,6 @@ void read_fields(pyjson::reader& r, const Fields& f, T& obj) {
 #include <string_view>
 #include <utility>
 
-
 namespace pyjson {
 
 namespace detail {
@@ -7490,7 +7484,6 @@ inline std::ostream& operator<<(std::ostream& os, const value& v) { return os <<
 #include <string>
 #include <string_view>
 #include <system_error>
-
 
 /// 1 where POSIX fsync is available: dump_file then flushes the file to the disk before it
 /// renames it over the target.

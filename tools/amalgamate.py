@@ -39,7 +39,10 @@ def amalgamate():
         "",
     ]
     expand(INCLUDE / "pyjson.hpp", set(), out)
-    return "\n".join(out) + "\n"
+    # Where one header's text ends and the next one's begins, blank lines meet: keep one, as
+    # clang-format does, so that the generated header is formatted too.
+    lines = [line for i, line in enumerate(out) if line.strip() or i == 0 or out[i - 1].strip()]
+    return "\n".join(lines) + "\n"
 
 
 def main():
