@@ -940,11 +940,9 @@ class write_buffer {
 
 }  // namespace detail
 
-/// Frees the blocks and the output buffer this thread keeps for reuse (see
+/// Frees the empty slabs and the output buffer this thread keeps for reuse (see
 /// PYJSON_BLOCK_CACHE_BYTES and PYJSON_WRITE_BUFFER_BYTES), for example after a large document
-/// in a thread that lives on. Values are not affected. It also gives the next document fresh
-/// blocks: one parsed after other documents were freed is built from their blocks, spread over
-/// their memory, and is slower to walk and write.
+/// in a thread that lives on. Values are not affected: slabs that hold blocks in use stay.
 inline void release_cached_blocks() noexcept {
   detail::block_heap* heap = detail::block_heap::current();
   if (heap != nullptr && heap != detail::block_heap::gone()) heap->release();
