@@ -8,6 +8,12 @@ writes them to one batch file, runs pyjson_differential_driver on the batch once
 python3 gives for every input while the driver runs, and compares the results as text.
 
     python3 tests/differential/compare_with_python.py --driver PATH [--cases N] [--seed S]
+                                                      [--files DIR ...]
+
+With --files, every *.json file of each folder is one more input, read and then dumped in four
+layouts (Python's defaults, compact UTF-8, indent=4 with sorted keys, a tab indent with UTF-8
+and sorted keys); --cases 0 leaves the random inputs out. When none of the folders exists the
+script says so and exits with status 77 (ctest's "skipped").
 
 What is compared, per input:
 
@@ -831,6 +837,33 @@ def compare_case(index, case, expected_all, actual):
     return mismatches, skipped, checks
 
 
+# Every file is dumped in these layouts: Python's defaults, compact UTF-8 output, json.tool's
+# indent=4 with sorted keys, and a tab indent with UTF-8 output and sorted keys.
+FILE_OPTION_SETS = [
+    DEFAULT_OPTIONS,
+    dict(DEFAULT_OPTIONS, ensure_ascii=False, separators=(",", ":")),
+    dict(DEFAULT_OPTIONS, indent=4, sort_keys=True),
+    dict(DEFAULT_OPTIONS, indent="\t", ensure_ascii=False, sort_keys=True),
+]
+
+
+def file_cases(folders):
+    """One case per *.json file of the folders, in name order; None when no folder exists."""
+    found = [f for f in folders if os.path.isdir(f)]
+    if not found:
+        return None
+    cases = []
+    for folder in found:
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if name.endswith(".json") and os.path.isfile(path):
+                with open(path, "rb") as f:
+                    case = Case("file " + name, f.read())
+                case.options = FILE_OPTION_SETS
+                cases.append(case)
+    return cases
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--driver", required=True, help="path of pyjson_differential_driver")
@@ -839,10 +872,19 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=10, help="mismatches shown in full (default 10)")
     ap.add_argument("--only", type=int, help="run just this case index of the seed's corpus")
     ap.add_argument("--timeout", type=float, default=240, help="seconds per driver run")
+    ap.add_argument("--files", action="append", default=[], metavar="DIR",
+                    help="also compare every *.json file of DIR (repeatable); exit status 77 "
+                         "(skipped) when none of the folders exists")
     args = ap.parse_args(argv)
 
     start = time.monotonic()
-    cases = make_cases(args.seed, args.cases)
+    cases = make_cases(args.seed, args.cases) if args.cases > 0 else []
+    if args.files:
+        files = file_cases(args.files)
+        if files is None:
+            print("differential: skipped, no folder of " + ", ".join(args.files))
+            return 77
+        cases += files
     indices = list(range(len(cases)))
     if args.only is not None:
         indices = [args.only]
@@ -881,7 +923,8 @@ def main(argv=None):
             min(ms, key=lambda m: (len(m.case.data), m.index)).report(out)
     kinds, outcomes = {}, {}
     for case, (loaded, _) in zip(cases, expected):
-        kinds[case.kind] = kinds.get(case.kind, 0) + 1
+        kind = case.kind.split(" ", 1)[0]  # "file NAME" counts as "file"
+        kinds[kind] = kinds.get(kind, 0) + 1
         outcome = "a value" if loaded[0] == "ok" else loaded[0] if loaded[0] == "skip" else (
             normalize(loaded[1][2]).replace("'utf-#' codec can't decode ", ""))
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
