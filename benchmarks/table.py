@@ -24,6 +24,7 @@ LIBS = ["pyjson", "simdjson_dom", "simdjson_avx2", "rapidjson", "boost_json", "n
 RATIO_PEERS = [("simdjson_dom", "pyjson/simdjson"), ("simdjson_avx2", "pyjson/simdjson AVX2"),
                ("rapidjson", "pyjson/RapidJSON"), ("boost_json", "pyjson/Boost")]
 DOC_ORDER = ["twitter", "citm_catalog", "canada",
+             "gsoc-2018", "marine_ik", "numbers", "twitterescaped",
              "syn_numbers", "syn_strings", "syn_records", "syn_deep"]
 
 
