@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <pyjson.hpp>
@@ -465,6 +466,44 @@ TEST_CASE("reader: escaped strings of every size, one after another") {
                  "4\"") == "Invalid \\uXXXX escape: line 1 column 10 (char 9)");
   CHECK(pyjson::loads(R"("\uABCD\uabcd\u09aF")").get<std::string>() ==
         "\xea\xaf\x8d\xea\xaf\x8d\xe0\xa6\xaf");
+}
+
+TEST_CASE("reader: runs of escapes alone, and plain runs between escapes up to the end") {
+  // Escapes that follow one another are decoded in one loop, which grows the decoding buffer
+  // as it goes: strings of nothing but escapes, up to 100,000 of them.
+  const std::pair<std::string, std::string> escapes[] = {
+      {"\\u3042", "\xe3\x81\x82"},
+      {"\\u00e9", "\xc3\xa9"},
+      {"\\n", "\n"},
+      {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},
+      {"\\u0041", "A"},
+      {"\\udc00", "\xed\xb0\x80"},
+  };
+  for (std::size_t count : {1u, 2u, 3u, 7u, 100u, 4000u, 100000u}) {
+    std::string json = "\"", want;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& [esc, decoded] = escapes[(i * 7 + count) % std::size(escapes)];
+      json += esc;
+      want += decoded;
+    }
+    json += "\"";
+    CAPTURE(count);
+    CHECK(pyjson::loads(json).get<std::string>() == want);
+    CHECK(pyjson::loads("[" + json + "]")[0].get<std::string>() == want);
+    CHECK(pyjson::loads<std::string>(json) == want);
+  }
+  // A plain run of 0 to 40 bytes between two escapes, the string at the end of the text or
+  // followed by more: runs are copied 16 bytes at a time where the text has 16 bytes left.
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (const char* after : {"", " ", "                "}) {
+      std::string plain;
+      for (std::size_t i = 0; i < n; ++i) plain += static_cast<char>('a' + i % 26);
+      std::string json = "\"\\u00e9" + plain + "\\n" + plain + "\"" + after;
+      std::string want = "\xc3\xa9" + plain + "\n" + plain;
+      CAPTURE(n, std::strlen(after));
+      CHECK(pyjson::loads(json).get<std::string>() == want);
+    }
+  }
 }
 
 TEST_CASE("reader: short strings of every length and content, up to the end of the text") {

@@ -167,13 +167,24 @@ class reader {
     const char* run = p;
     bool escaped = false;
     std::size_t decoded = 0;
-    // Copies the run before p into scratch, with room for 4 bytes more, and returns its end.
+    // Copies the run before `at` into scratch, with room for 4 bytes more (an escape), and
+    // returns its end. A run of up to 16 bytes (between two escapes there are often none or a
+    // few) is copied as one 16-byte block, without a call to memcpy: scratch keeps 16 bytes of
+    // room for it.
     auto flush_run = [&](const char* at) {
       auto n = static_cast<std::size_t>(at - run);
-      if (scratch.size() - decoded < n + 4) [[unlikely]]
-        grow_scratch(scratch, decoded + n + 4);
-      std::memcpy(scratch.data() + decoded, run, n);
-      return scratch.data() + decoded + n;
+      if (scratch.size() - decoded < n + 20) [[unlikely]]
+        grow_scratch(scratch, decoded + n + 20);
+      char* to = scratch.data() + decoded;
+#if defined(__SSE2__)
+      if (n <= 16 && end_ - run >= 16) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(to),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(run)));
+        return to + n;
+      }
+#endif
+      std::memcpy(to, run, n);
+      return to + n;
     };
     for (;;) {
       p = skip_plain(p);
@@ -188,7 +199,18 @@ class reader {
       if (c == '\\') {
         escaped = true;
         char* out = flush_run(p);
-        p = read_escape(p, quote, out);
+        // Escapes often follow one another: text written with ensure_ascii (Python's default)
+        // has each character beyond ASCII as a \uXXXX escape. They are decoded here one after
+        // another, with no look for plain bytes between them.
+        for (;;) {
+          p = read_escape(p, quote, out);
+          if (p == end_ || *p != '\\') break;
+          decoded = static_cast<std::size_t>(out - scratch.data());
+          if (scratch.size() - decoded < 4) [[unlikely]] {
+            grow_scratch(scratch, decoded + 20);
+            out = scratch.data() + decoded;
+          }
+        }
         decoded = static_cast<std::size_t>(out - scratch.data());
         run = p;
         continue;
