@@ -73,6 +73,38 @@ TEST_CASE("writer: separators and indentation as Python lays them out") {
   CHECK(pyjson::dumps(pyjson::loads("{}"), {.indent = 4}) == "{}");
 }
 
+TEST_CASE("writer: indentation at every depth, deeper levels reached after shallower ones") {
+  // [[..[1]..], [[..[2]..]]]: one chain `a` deep, then one `b` deep (deeper or shallower), so
+  // the indentation of new levels is made while shallower ones are in use. The expected text is
+  // built level by level here.
+  for (std::string unit : {"    ", "\t", "ab", "  x  ", ""}) {
+    auto pad = [&](int depth) {
+      std::string s = "\n";
+      for (int i = 0; i < depth; ++i) s += unit;
+      return s;
+    };
+    auto chain = [](int depth, int leaf) {
+      std::string s(static_cast<std::size_t>(depth), '[');
+      return s + std::to_string(leaf) + std::string(static_cast<std::size_t>(depth), ']');
+    };
+    // The chain's layout when it starts at depth `at` (after its parent's newline).
+    auto laid_out = [&](int at, int depth, int leaf) {
+      std::string s;
+      for (int i = 0; i < depth; ++i) s += "[" + pad(at + i + 1);
+      s += std::to_string(leaf);
+      for (int i = depth - 1; i >= 0; --i) s += pad(at + i) + "]";
+      return s;
+    };
+    for (auto [a, b] : {std::pair{1, 3}, {3, 1}, {2, 40}, {40, 2}, {0, 0}, {17, 17}}) {
+      value v = pyjson::loads("[" + chain(a, 1) + ", " + chain(b, 2) + "]");
+      std::string want =
+          "[" + pad(1) + laid_out(1, a, 1) + "," + pad(1) + laid_out(1, b, 2) + pad(0) + "]";
+      CAPTURE(unit, a, b);
+      CHECK(pyjson::dumps(v, {.indent = unit}) == want);
+    }
+  }
+}
+
 TEST_CASE("writer: string escaping with and without ensure_ascii") {
   value v = value{"\x7f", "\xf0\x9f\x98\x80", std::string("\x00\x1f\b\f\n\r\t\"\\/", 10)};
   CHECK(pyjson::dumps(v) == R"(["\u007f", "\ud83d\ude00", "\u0000\u001f\b\f\n\r\t\"\\/"])");
