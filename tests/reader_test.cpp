@@ -489,7 +489,7 @@ TEST_CASE("reader: runs of escapes alone, and plain runs between escapes up to t
     json += "\"";
     CAPTURE(count);
     CHECK(pyjson::loads(json).get<std::string>() == want);
-    CHECK(pyjson::loads("[" + json + "]")[0].get<std::string>() == want);
+    CHECK(pyjson::loads(std::string(1, '[') + json + ']')[0].get<std::string>() == want);
     CHECK(pyjson::loads<std::string>(json) == want);
   }
   // A plain run of 0 to 40 bytes between two escapes, the string at the end of the text or

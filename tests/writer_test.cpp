@@ -90,15 +90,28 @@ TEST_CASE("writer: indentation at every depth, deeper levels reached after shall
     // The chain's layout when it starts at depth `at` (after its parent's newline).
     auto laid_out = [&](int at, int depth, int leaf) {
       std::string s;
-      for (int i = 0; i < depth; ++i) s += "[" + pad(at + i + 1);
+      for (int i = 0; i < depth; ++i) {
+        s += '[';
+        s += pad(at + i + 1);
+      }
       s += std::to_string(leaf);
       for (int i = depth - 1; i >= 0; --i) s += pad(at + i) + "]";
       return s;
     };
     for (auto [a, b] : {std::pair{1, 3}, {3, 1}, {2, 40}, {40, 2}, {0, 0}, {17, 17}}) {
-      value v = pyjson::loads("[" + chain(a, 1) + ", " + chain(b, 2) + "]");
-      std::string want =
-          "[" + pad(1) + laid_out(1, a, 1) + "," + pad(1) + laid_out(1, b, 2) + pad(0) + "]";
+      // Built by appending: g++ 12 warns wrongly (-Wrestrict, GCC bug 105329) about
+      // "literal" + std::string in optimized builds.
+      std::string text(1, '[');
+      text += chain(a, 1);
+      text += ", ";
+      text += chain(b, 2);
+      text += ']';
+      value v = pyjson::loads(text);
+      std::string want(1, '[');
+      for (const std::string& part :
+           {pad(1), laid_out(1, a, 1), std::string(","), pad(1), laid_out(1, b, 2), pad(0)})
+        want += part;
+      want += ']';
       CAPTURE(unit, a, b);
       CHECK(pyjson::dumps(v, {.indent = unit}) == want);
     }
