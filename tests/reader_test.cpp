@@ -508,8 +508,9 @@ TEST_CASE("reader: runs of escapes alone, and plain runs between escapes up to t
 
 TEST_CASE("reader: short strings of every length and content, up to the end of the text") {
   // Strings of up to 14 plain ASCII bytes take a shorter path when 16 bytes follow their
-  // opening quote: every length around that bound, a byte of each kind at each place, and every
-  // distance from the end of the text must read as any other string does.
+  // opening quote, and strings of 15 to 31 when 32 do: every length around those bounds, a byte
+  // of each kind at each place, and every distance from the end of the text must read as any
+  // other string does.
   struct kind {
     std::string json, decoded;
   };
@@ -517,7 +518,7 @@ TEST_CASE("reader: short strings of every length and content, up to the end of t
       {"", ""},         {"\\n", "\n"},    {"\\\"", "\""}, {"\xc3\xa9", "\xc3\xa9"},
       {"\x7f", "\x7f"}, {"\x1f", "\x1f"}, {" ", " "},     {"\\u0041", "A"}};
   pyjson::load_options lax{.strict = false};
-  for (std::size_t length = 0; length <= 17; ++length) {
+  for (std::size_t length = 0; length <= 34; ++length) {
     for (std::size_t at = 0; at <= length; ++at) {
       for (const kind& k : kinds) {
         std::string base;
@@ -525,7 +526,7 @@ TEST_CASE("reader: short strings of every length and content, up to the end of t
         std::string json = base, want = base;
         json.insert(at, k.json);
         want.insert(at, k.decoded);
-        for (std::size_t pad = 0; pad <= 17; ++pad) {
+        for (std::size_t pad = 0; pad <= 33; ++pad) {
           std::string text = "{\"" + json + "\": \"" + json + "\"}" + std::string(pad, ' ');
           CAPTURE(length, at, k.json, pad);
           if (k.json == "\x1f") {
@@ -571,8 +572,8 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   // Objects of two to four members, with short and long keys: each pair of positions i < j
   // holding the same key. Up to three members are compared pair by pair, above by the filter.
   for (int size : {2, 3, 4}) {
-    for (bool long_keys : {false, true}) {
-      std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
+    // Short keys, keys of 15 to 31 bytes and longer ones are each stored another way.
+    for (std::string prefix : {"k", "medium-sized-key-", "a-key-longer-than-thirty-one-bytes-"}) {
       for (int i = 0; i < size; ++i) {
         for (int j = i + 1; j < size; ++j) {
           std::string text = "{";
@@ -590,14 +591,13 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   }
   // Every size class of the repeated-key check: short and long keys, a repeat at either end.
   for (int n : {1, 2, 3, 12, 13, 40, 64, 65, 1000, 20000}) {
-    for (bool long_keys : {false, true}) {
-      std::string prefix = long_keys ? "a-key-longer-than-fourteen-bytes-" : "k";
+    for (std::string prefix : {"k", "medium-sized-key-", "a-key-longer-than-thirty-one-bytes-"}) {
       std::string unique = "{", repeated;
       for (int i = 0; i < n; ++i)
         unique += "\"" + prefix + std::to_string(i) + "\": " + std::to_string(i) + ",";
       repeated = unique + "\"" + prefix + "0\": -1}";
       unique.back() = '}';
-      CAPTURE(n, long_keys);
+      CAPTURE(n, prefix);
       value u = pyjson::loads(unique);
       CHECK(u.size() == static_cast<std::size_t>(n));
       value r = pyjson::loads(repeated);

@@ -1114,6 +1114,19 @@ struct value_access {
     bytes = _mm_insert_epi16(bytes, static_cast<int>(n | unsigned(tag::short_string) << 8), 7);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(v.raw_), bytes);
   }
+  // Makes v a long string of 15 <= n <= 31 ASCII bytes (so known clean), of which `first`
+  // holds the first 16 and `last` the last 16 (they overlap): two stores into a block of 24 or
+  // 40 bytes, instead of a call to memcpy. The header is written last, as the store of `last`
+  // for n = 15 begins one byte before the text.
+  static void set_medium_string_bytes(value& v, __m128i first, __m128i last, std::size_t n) {
+    auto* b = static_cast<string_block*>(allocate_block(string_block_bytes(n)));
+    char* d = b->data();
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), last);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), first);
+    d[n] = '\0';
+    b->size_and_clean = n | string_block::clean_bit;
+    v.store(b, tag::long_string);
+  }
 #endif
   // The two words of a value: for short strings, their bytes (zero padded) and length.
   static std::uint64_t word(const value& v, int i) noexcept {
