@@ -1209,11 +1209,14 @@ class value {
   // Frees what the value owns and leaves it null. Scalars and short strings own nothing: that
   // test is inline, so destroying or assigning over them costs no call.
   void destroy() noexcept {
+    if (owns_memory()) destroy_owned();
+    set_tag(detail::tag::null);
+  }
+  bool owns_memory() const noexcept {
     constexpr unsigned owners =
         1u << unsigned(detail::tag::big_int) | 1u << unsigned(detail::tag::long_string) |
         1u << unsigned(detail::tag::array) | 1u << unsigned(detail::tag::object);
-    if (owners >> unsigned(tag()) & 1u) destroy_owned();
-    set_tag(detail::tag::null);
+    return (owners >> unsigned(tag()) & 1u) != 0;
   }
   void destroy_owned() noexcept;
   // Objects: the position of key among the members, or npos. An object of index_threshold
@@ -1561,7 +1564,10 @@ inline void value::destroy_owned() noexcept {
     pending = static_cast<detail::array_block*>(b->link);
     value* items = detail::array_items(b);
     std::size_t count = b->size & count_mask;
-    for (std::size_t i = 0; i < count; ++i) schedule(items[i]);
+    // Most elements own nothing (scalars, short strings): one test each passes them, without
+    // the switch's jump.
+    for (std::size_t i = 0; i < count; ++i)
+      if (items[i].owns_memory()) schedule(items[i]);
     std::size_t cls = b->size >> 56;
     detail::free_block_of_class(b, cls, heap);
   }
@@ -3235,7 +3241,11 @@ inline std::uint32_t eight_digits_value(std::uint64_t w) noexcept {
 
 // Accumulates the digits at p into w (which may wrap: the caller counts the digits) and returns
 // the end of the run. Eight at a time while eight are there.
+//
+// The digits go into a local, not into w: w is a reference and the digits are chars, which may
+// alias anything, so each step stored w to memory before the next byte could be read.
 inline const char* read_digits(const char* p, const char* end, std::uint64_t& w) noexcept {
+  std::uint64_t acc = w;
   while (end - p >= 8) {
     std::uint64_t chunk;
     std::memcpy(&chunk, p, 8);
@@ -3245,20 +3255,24 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
       // of 1 to 7 digits): typed loads of canada.json +6-10%, its numbers alone +8%.
       for (;;) {
         auto a = static_cast<unsigned char>(p[0] - '0');
-        if (a > 9) return p;
+        if (a > 9) break;
         auto b = static_cast<unsigned char>(p[1] - '0');
         if (b > 9) {
-          w = w * 10 + a;
-          return p + 1;
+          acc = acc * 10 + a;
+          ++p;
+          break;
         }
-        w = w * 100 + (a * 10u + b);
+        acc = acc * 100 + (a * 10u + b);
         p += 2;
       }
+      w = acc;
+      return p;
     }
-    w = w * 100000000 + eight_digits_value(chunk);
+    acc = acc * 100000000 + eight_digits_value(chunk);
     p += 8;
   }
-  for (; p < end && is_digit(*p); ++p) w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+  for (; p < end && is_digit(*p); ++p) acc = acc * 10 + static_cast<std::uint64_t>(*p - '0');
+  w = acc;
   return p;
 }
 

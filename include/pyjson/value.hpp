@@ -944,11 +944,14 @@ class value {
   // Frees what the value owns and leaves it null. Scalars and short strings own nothing: that
   // test is inline, so destroying or assigning over them costs no call.
   void destroy() noexcept {
+    if (owns_memory()) destroy_owned();
+    set_tag(detail::tag::null);
+  }
+  bool owns_memory() const noexcept {
     constexpr unsigned owners =
         1u << unsigned(detail::tag::big_int) | 1u << unsigned(detail::tag::long_string) |
         1u << unsigned(detail::tag::array) | 1u << unsigned(detail::tag::object);
-    if (owners >> unsigned(tag()) & 1u) destroy_owned();
-    set_tag(detail::tag::null);
+    return (owners >> unsigned(tag()) & 1u) != 0;
   }
   void destroy_owned() noexcept;
   // Objects: the position of key among the members, or npos. An object of index_threshold
@@ -1296,7 +1299,10 @@ inline void value::destroy_owned() noexcept {
     pending = static_cast<detail::array_block*>(b->link);
     value* items = detail::array_items(b);
     std::size_t count = b->size & count_mask;
-    for (std::size_t i = 0; i < count; ++i) schedule(items[i]);
+    // Most elements own nothing (scalars, short strings): one test each passes them, without
+    // the switch's jump.
+    for (std::size_t i = 0; i < count; ++i)
+      if (items[i].owns_memory()) schedule(items[i]);
     std::size_t cls = b->size >> 56;
     detail::free_block_of_class(b, cls, heap);
   }

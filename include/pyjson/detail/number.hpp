@@ -256,7 +256,11 @@ inline std::uint32_t eight_digits_value(std::uint64_t w) noexcept {
 
 // Accumulates the digits at p into w (which may wrap: the caller counts the digits) and returns
 // the end of the run. Eight at a time while eight are there.
+//
+// The digits go into a local, not into w: w is a reference and the digits are chars, which may
+// alias anything, so each step stored w to memory before the next byte could be read.
 inline const char* read_digits(const char* p, const char* end, std::uint64_t& w) noexcept {
+  std::uint64_t acc = w;
   while (end - p >= 8) {
     std::uint64_t chunk;
     std::memcpy(&chunk, p, 8);
@@ -266,20 +270,24 @@ inline const char* read_digits(const char* p, const char* end, std::uint64_t& w)
       // of 1 to 7 digits): typed loads of canada.json +6-10%, its numbers alone +8%.
       for (;;) {
         auto a = static_cast<unsigned char>(p[0] - '0');
-        if (a > 9) return p;
+        if (a > 9) break;
         auto b = static_cast<unsigned char>(p[1] - '0');
         if (b > 9) {
-          w = w * 10 + a;
-          return p + 1;
+          acc = acc * 10 + a;
+          ++p;
+          break;
         }
-        w = w * 100 + (a * 10u + b);
+        acc = acc * 100 + (a * 10u + b);
         p += 2;
       }
+      w = acc;
+      return p;
     }
-    w = w * 100000000 + eight_digits_value(chunk);
+    acc = acc * 100000000 + eight_digits_value(chunk);
     p += 8;
   }
-  for (; p < end && is_digit(*p); ++p) w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+  for (; p < end && is_digit(*p); ++p) acc = acc * 10 + static_cast<std::uint64_t>(*p - '0');
+  w = acc;
   return p;
 }
 
