@@ -208,6 +208,31 @@ TEST_CASE("reader: literals and whitespace") {
   CHECK(error_of("NaN", no_nan) == "Expecting value: line 1 column 1 (char 0)");
   CHECK(error_of("[1, -Infinity]", no_nan) == "Expecting value: line 1 column 5 (char 4)");
   CHECK(error_of("\f1") == "Expecting value: line 1 column 1 (char 0)");  // \f is not JSON space
+  // Near misses of the names, read into a value, and checked without building anything (the
+  // syntax check that runs after a typed read fails on "a"): Python's message at their start.
+  for (std::string bad :
+       {"-", "-x", "-Inf", "-NaN", "Nan", "Infinit", "-infinity", "N", "I", "nul", "tru", "fals"}) {
+    CAPTURE(bad);
+    CHECK(error_of("[0, " + bad + "]") == "Expecting value: line 1 column 5 (char 4)");
+    std::string typed = "[\"a\", ";
+    typed += bad;
+    typed += "]";
+    CHECK_THROWS_WITH(pyjson::loads<std::vector<int>>(typed),
+                      "Expecting value: line 1 column 7 (char 6)");
+  }
+  for (std::string good : {"NaN", "Infinity", "-Infinity", "-0", "-1.5e3"}) {
+    CAPTURE(good);
+    std::string typed = "[\"a\", ";
+    typed += good;
+    typed += "]";
+    CHECK_THROWS_WITH(pyjson::loads<std::vector<int>>(typed),
+                      "$[0]: expected int32, found string: line 1 column 2 (char 1)");
+    // Without allow_nan the names are no values, built or skipped.
+    bool named = good.find_first_of("NI") != std::string::npos;
+    std::string want = named ? "Expecting value: line 1 column 7 (char 6)" : "no error";
+    CHECK(error_of(typed, no_nan) == want);
+    if (named) CHECK_THROWS_WITH(pyjson::loads<std::vector<int>>(typed, no_nan), want);
+  }
 }
 
 TEST_CASE("reader: whitespace runs of every length, to the end of the text") {
