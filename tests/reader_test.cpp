@@ -829,6 +829,121 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
   CHECK(ints > 30000);
 }
 
+// read_number takes a quicker path, without bounds checks and with digit runs read 8 bytes at a
+// time, when 64 bytes or more are left in the text, and read_number_general otherwise. Both
+// must end at the same byte with the same kind and value, for literals of every shape followed
+// by every kind of byte, whatever the distance to the end of the text: the padding after the
+// literal runs from 0 to 80 bytes, so the 64-byte line falls at every place in and after it.
+TEST_CASE("reader: numbers read the same far from and near the end of the text",
+          "[reader][numbers]") {
+  using kind = pyjson::detail::parsed_number::kind;
+  std::vector<std::string> literals = {"0",
+                                       "-0",
+                                       "00",
+                                       "01",
+                                       "-01",
+                                       "0.0",
+                                       "-0.0",
+                                       "0.5",
+                                       "0.000123",
+                                       "00.5",
+                                       "0.",
+                                       "1.",
+                                       "-",
+                                       "-.5",
+                                       ".5",
+                                       "1.e5",
+                                       "1e",
+                                       "1e+",
+                                       "1E-5",
+                                       "0e0",
+                                       "1e5",
+                                       "-2.5E+3",
+                                       "1.5e400",
+                                       "1.5e-400",
+                                       "9223372036854775807",
+                                       "-9223372036854775808",
+                                       "9223372036854775808",
+                                       "-9223372036854775809",
+                                       "18446744073709551615",
+                                       "18446744073709551616",
+                                       "1234567890123456789",
+                                       "12345678901234567890",
+                                       "0.1234567890123456789",
+                                       "1.234567890123456789",
+                                       "12345678.12345678901",
+                                       "123456789012.3456789",
+                                       "-65.613616999999977",
+                                       "43.420273000000009",
+                                       "-100.0000000000001",
+                                       "138586341",
+                                       "9",
+                                       "-9",
+                                       "0.30000000000000004",
+                                       "5e-324",
+                                       "2.2250738585072014e-308",
+                                       "1.7976931348623157e308"};
+  // Every split of 1 to 30 digits into integer and fraction parts, some with a leading zero.
+  std::mt19937_64 rng(20261202);
+  for (std::size_t int_digits = 1; int_digits <= 30; ++int_digits) {
+    for (std::size_t frac_digits = 0; frac_digits <= 30; ++frac_digits) {
+      std::string t = (rng() & 1) ? "-" : "";
+      t += static_cast<char>('1' + rng() % 9);
+      for (std::size_t k = 1; k < int_digits; ++k) t += static_cast<char>('0' + rng() % 10);
+      if (frac_digits > 0) {
+        t += '.';
+        for (std::size_t k = 0; k < frac_digits; ++k) t += static_cast<char>('0' + rng() % 10);
+      }
+      literals.push_back(t);
+      if (int_digits == 1 && frac_digits > 0) literals.push_back("0" + t.substr(t.find('.')));
+    }
+  }
+  const std::string trailers[] = {
+      "",     ",", "]", "}", " ", "\n", "x", ".", "e", "E+", "-", "0", std::string(1, '\0'),
+      "\xFF", "/", ":"};
+  std::size_t quick = 0;
+  for (const std::string& literal : literals) {
+    for (const std::string& trailer : trailers) {
+      for (std::size_t pad = 0; pad <= 80; ++pad) {
+        std::string text = literal + trailer + std::string(pad, ' ');
+        const char* b = text.data();
+        const char* e = b + text.size();
+        pyjson::detail::parsed_number n = pyjson::detail::read_number(b, e);
+        pyjson::detail::parsed_number g = pyjson::detail::read_number_general(b, e);
+        CAPTURE(literal, trailer, pad);
+        REQUIRE(n.end - b == g.end - b);
+        REQUIRE(n.k == g.k);
+        if (n.k == kind::int64) REQUIRE(n.i == g.i);
+        if (n.k == kind::float64)
+          REQUIRE(std::bit_cast<std::uint64_t>(n.d) == std::bit_cast<std::uint64_t>(g.d));
+        quick += e - b >= 64;
+      }
+    }
+  }
+  CHECK(quick > 100000);
+  // The same literals through loads, far from the end, near it and with nothing after them:
+  // the value, or the error and its position, as at the end of the text.
+  for (const std::string& literal : literals) {
+    for (std::size_t pad : {0, 1, 40, 70}) {
+      std::string text = "[" + literal + "]" + std::string(pad, ' ');
+      std::string bare = "[" + literal + "]";
+      CAPTURE(literal, pad);
+      std::string got, want;
+      try {
+        got = pyjson::dumps(pyjson::loads(text));
+      } catch (const pyjson::decode_error& err) {
+        got = err.what();
+      }
+      try {
+        want = pyjson::dumps(pyjson::loads(bare));
+      } catch (const pyjson::decode_error& err) {
+        want = err.what();
+      }
+      REQUIRE(got == want);
+    }
+  }
+}
+
 namespace {
 struct no_fields {};  // typed reading of it skips every member
 }  // namespace
