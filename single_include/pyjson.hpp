@@ -3454,20 +3454,14 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
   if (*p == '0') {
     ++p;  // a leading zero is the whole integer part: "01" is 0 and then a stray "1"
   } else {
-    // Up to three digits one by one, with branches the predictor learns: most integer parts
-    // of floats are that short (canada.json's all are), and a digit count worked out from
-    // the bytes instead (as swar_digit_run does) would make the number's end, and all that
-    // follows, wait for that arithmetic: canada.json loaded 5% slower when every integer part
-    // started with an 8-byte test. Longer ones (ids, counts: citm_catalog.json's are 9 digits)
-    // are read again from the start, 8 digits a step while 8 are there.
-    const char* stop = p + 3;
-    do {
-      w = w * 10 + static_cast<std::uint64_t>(*p - '0');
-      ++p;
-    } while (p != stop && is_digit(*p));
-    if (p == stop && is_digit(*p)) {
-      p = int_start;
-      w = 0;
+    // Integer parts of up to three digits (those of most floats; all of canada.json's) are
+    // read one digit at a time, with branches the predictor learns. Longer ones (ids, counts,
+    // times: citm_catalog.json's are 9 and 13 digits) are read 8 digits a step while 8 are
+    // there. Tried and dropped: an 8-byte test first for every integer part (canada.json 5%
+    // slower), and a run's end found from the bytes, as for fractions (citm_catalog.json 8%
+    // slower: the number's end, and all that follows, waits for that arithmetic, where a
+    // predicted branch lets the next steps start at once).
+    if (is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3])) {
       for (int step = 0; step < 2; ++step) {
         std::uint64_t chunk;
         std::memcpy(&chunk, p, 8);
@@ -3477,6 +3471,11 @@ inline parsed_number read_number(const char* p, const char* end) noexcept {
       }
       for (int i = 0; i < 8 && is_digit(*p); ++i, ++p)
         w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+    } else {
+      do {
+        w = w * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++p;
+      } while (is_digit(*p));
     }
   }
   auto int_digits = static_cast<std::size_t>(p - int_start);
