@@ -727,6 +727,16 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
     pyjson::detail::parsed_number n = pyjson::detail::read_number(b, e);
     CAPTURE(s);
     REQUIRE(n.end == e);
+    // The same literal with 64 bytes after it takes read_number's quick path where its shape
+    // allows: it must decide the same.
+    const std::string padded = s + std::string(64, ']');
+    pyjson::detail::parsed_number q =
+        pyjson::detail::read_number(padded.data(), padded.data() + padded.size());
+    REQUIRE(q.end - padded.data() == n.end - b);
+    REQUIRE(q.k == n.k);
+    if (q.k == kind::int64) REQUIRE(q.i == n.i);
+    if (q.k == kind::float64)
+      REQUIRE(std::bit_cast<std::uint64_t>(q.d) == std::bit_cast<std::uint64_t>(n.d));
     const bool is_float = s.find_first_of(".eE") != std::string::npos;
     if (is_float) {
       double want = 0;
