@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -873,4 +874,100 @@ TEST_CASE("typed: a failed variant alternative gives back its nesting depth") {
   for (int i = 0; i < 1001; ++i) many += R"({"a": "x", "b": 1},)";
   many.back() = ']';
   CHECK(pyjson::loads<std::vector<ab>>(many).size() == 1001);
+}
+
+// What loads<T> gives: the values' bits, or the exception's type and message.
+template <class T>
+std::string outcome_of(std::string_view text, const pyjson::load_options& opt = {}) {
+  try {
+    T v = pyjson::loads<T>(text, opt);
+    std::string bits;
+    std::apply(
+        [&](auto... d) {
+          ((bits += std::to_string(std::bit_cast<std::uint64_t>(static_cast<double>(d))) + " "),
+           ...);
+        },
+        v);
+    return bits;
+  } catch (const pyjson::type_error& e) {
+    return std::string("type_error: ") + e.what();
+  } catch (const pyjson::decode_error& e) {
+    return std::string("decode_error: ") + e.what();
+  }
+}
+
+TEST_CASE("typed: arrays of doubles read as the general path reads tuples of doubles") {
+  // std::array<double, n> has a quick path (reader::read_doubles) that gives up on anything
+  // unusual and leaves it to the general path, which std::tuple<double, ...> always takes:
+  // both must give the same bits, or the same error, for any text.
+  const std::vector<std::string> elements = {"1",
+                                             "-0",
+                                             "1.5",
+                                             "-65.613616999999977",
+                                             "1e5",
+                                             "1E-400",
+                                             "1e400",
+                                             "123456789012345678901",
+                                             "0.12345678901234567890123",
+                                             "9223372036854775807",
+                                             "-9223372036854775809",
+                                             "NaN",
+                                             "-Infinity",
+                                             "Infinity",
+                                             "\"x\"",
+                                             "null",
+                                             "[]",
+                                             "{}",
+                                             "-",
+                                             "01",
+                                             "1.",
+                                             ".5",
+                                             "tru",
+                                             ""};
+  const std::vector<std::string> commas = {",", ", ", " , ", ",\n  ", ",,"};
+  const std::vector<std::string> closes = {"]", " ]", "\n]", "", ",]", "}"};
+  const pyjson::load_options strict{.allow_nan = false};
+  const pyjson::load_options shallow{.max_depth = 0};
+  std::size_t compared = 0, read = 0;
+  auto compare = [&](const std::string& text) {
+    INFO(text);
+    for (const pyjson::load_options* opt : {&strict, &shallow}) {
+      CHECK(outcome_of<std::array<double, 2>>(text, *opt) ==
+            outcome_of<std::tuple<double, double>>(text, *opt));
+    }
+    std::string quick = outcome_of<std::array<double, 2>>(text);
+    CHECK(quick == outcome_of<std::tuple<double, double>>(text));
+    CHECK(outcome_of<std::array<double, 3>>(text) ==
+          outcome_of<std::tuple<double, double, double>>(text));
+    ++compared;
+    read += quick.find("error") == std::string::npos;
+  };
+  for (const std::string& a : elements)
+    for (const std::string& b : elements)
+      for (const std::string& comma : commas)
+        for (const std::string& close : closes)
+          for (std::size_t pad : {0, 70}) {
+            // Padded, the numbers are 64 bytes or more from the end: read_number's quick form.
+            std::string body = std::string("[") + a + comma + b + close;
+            compare(body + std::string(pad, ' '));
+            compare(std::string("[ ") + a + comma + b + close + std::string(pad, ' '));
+          }
+  CHECK(compared == 2 * 2 * elements.size() * elements.size() * commas.size() * closes.size());
+  CHECK(read > 1000);  // most of what is compared reads, not only errors
+
+  // Values, nested in vectors as canada.json's coordinates are, and C arrays.
+  using ring = std::vector<std::array<double, 2>>;
+  CHECK(pyjson::loads<ring>("[[1, 2.5], [-0.5,3], [1e2 ,\n 4e-1]]") ==
+        ring{{1, 2.5}, {-0.5, 3}, {1e2, 4e-1}});
+  CHECK(
+      type_error_of<ring>("[[1, 2.5], [1, 2, 3]]") ==
+      "$[1]: expected array of 2 elements, found array of 3 elements: line 1 column 12 (char 11)");
+  CHECK(type_error_of<ring>("[[1, 2.5], [1, true]]") ==
+        "$[1][1]: expected float, found bool: line 1 column 16 (char 15)");
+  std::string_view text = "[0.5, -2, 3e1]";
+  pyjson::detail::reader tok(text, {});
+  pyjson::reader r(tok);
+  double c_array[3] = {};
+  r.read(c_array);
+  CHECK((c_array[0] == 0.5 && c_array[1] == -2 && c_array[2] == 30));
 }

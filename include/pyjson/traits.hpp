@@ -69,6 +69,8 @@ template <class T>
 void read_any(pyjson::reader& r, T& v);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
+template <class T>
+void read_sequence(pyjson::reader& r, T& out);
 
 // The first line of the error for a type without a mapping names the type: this template is
 // declared and never defined (fmt's type_is_unformattable_for idea).
@@ -419,6 +421,44 @@ class reader {
  private:
   template <class Fields, class T>
   friend void detail::read_fields(reader& r, const Fields& f, T& obj);
+  template <class T>
+  friend void detail::read_sequence(reader& r, T& out);
+
+  // The quick path of std::array<double, n> and double[n] (canada.json's 55,000 coordinate
+  // pairs): '[', n numbers that read_number decides, ']', read in one loop. The general path
+  // goes through read_array's callback, read_fixed's count and a call of read_float for each
+  // element, about 180 instructions of overhead per pair. Any other text (another count,
+  // another kind of element, a number for the slow path, anything wrong) returns false with
+  // the position back where it was: the general path then reads the array from its start, and
+  // reports what it finds as ever. Levels as in read_array, which raises depth_ first.
+  bool read_doubles(double* out, std::size_t n) {
+    const char* at = start();
+    if (*at != '[' || n == 0 || depth_ + 1 > tok_.options().max_depth) return false;
+    tok_.advance(1);
+    tok_.skip_ws(depth_ + 1);
+    for (std::size_t i = 0;;) {
+      detail::parsed_number x = detail::read_number(tok_.position(), tok_.end());
+      if (x.k == detail::parsed_number::kind::float64)
+        out[i] = x.d;
+      else if (x.k == detail::parsed_number::kind::int64)
+        out[i] = static_cast<double>(x.i);  // as read_float: the conversion rounds correctly
+      else
+        break;
+      tok_.set_position(x.end);
+      tok_.skip_ws(depth_);  // before the closing bracket, if any whitespace
+      const char* q = tok_.position();
+      if (q == tok_.end()) break;
+      if (++i == n) {
+        if (*q != ']') break;
+        tok_.advance(1);
+        return true;
+      }
+      if (*q != ',') break;
+      tok_.skip_separator(depth_ + 1);
+    }
+    tok_.set_position(at);
+    return false;
+  }
 
   // read_object() with a guess at each key: guess(at, end), called with the byte after the
   // key's opening quote, may return a name whose bytes are there, followed by the closing

@@ -470,8 +470,16 @@ void read_fixed(pyjson::reader& r, T&, std::size_t n, F&& read_element) {
 template <class T>
 void read_sequence(pyjson::reader& r, T& out) {
   if constexpr (std::is_array_v<T>) {
+    if constexpr (std::same_as<std::remove_cv_t<std::remove_extent_t<T>>, double> &&
+                  !has_custom_read<double>) {
+      if (r.read_doubles(out, std::extent_v<T>)) return;
+    }
     read_fixed(r, out, std::extent_v<T>, [&](std::size_t i) { r.read(out[i]); });
   } else if constexpr (requires { std::tuple_size<T>::value; }) {  // std::array
+    if constexpr (requires { requires std::same_as<typename T::value_type, double>; } &&
+                  !has_custom_read<double>) {
+      if (r.read_doubles(out.data(), std::tuple_size_v<T>)) return;
+    }
     read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) { r.read(out[i]); });
   } else if constexpr (requires { out.emplace_back(); }) {
     out.clear();
