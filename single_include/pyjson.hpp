@@ -4450,7 +4450,14 @@ class value_builder {
         char d = q < r_.end() ? *q : '\0';
         if (d == ',') {
           r_.skip_separator(outer_depth_ + frames_.size());
-          if (frames_.back().is_object) read_key<Build>();
+          if (frames_.back().is_object) {
+            read_key<Build>();
+            break;
+          }
+          if constexpr (Build) {
+            const char* e = r_.position();
+            if (e != r_.end() && (*e == '-' || is_digit(*e)) && number_elements()) continue;
+          }
           break;
         }
         if (d == (frames_.back().is_object ? '}' : ']')) {
@@ -4564,6 +4571,44 @@ class value_builder {
       }
     }
     r_.fail("Expecting value", p);
+  }
+
+  // At an array's element after a comma that starts like a number: that number and the
+  // elements after it while they are numbers, read in this loop instead of going round run()'s
+  // for each, and the array closed when its ']' follows the last (canada.json's coordinate
+  // pairs, the long arrays of marine_ik.json). Stops at anything else with the position just
+  // after the last number, and returns true: run() goes on after a value. Returns false,
+  // having read nothing, when the element is no number (-Infinity, or an error): run() reads it.
+  [[gnu::noinline]] bool number_elements() {
+    const std::size_t level = outer_depth_ + frames_.size();
+    const char* p = r_.position();
+    parsed_number n = read_number(p, r_.end());
+    if (n.k == parsed_number::kind::none) return false;
+    for (;;) {
+      r_.set_position(n.end);
+      switch (n.k) {
+        case parsed_number::kind::int64: emplace(n.i); break;
+        case parsed_number::kind::float64: emplace(n.d); break;
+        default: slow_number(p, n.end); break;
+      }
+      const char* q = n.end;
+      if (q == r_.end()) return true;
+      if (*q == ']') {
+        r_.advance(1);
+        close_array();
+        return true;
+      }
+      if (*q != ',') return true;
+      r_.skip_separator(level);
+      p = r_.position();
+      n = p != r_.end() && (*p == '-' || is_digit(*p))
+              ? read_number(p, r_.end())
+              : parsed_number{p, parsed_number::kind::none, 0, 0};
+      if (n.k == parsed_number::kind::none) {
+        r_.set_position(q);  // before the comma, for run()
+        return true;
+      }
+    }
   }
 
   // A number read_number left alone: integers beyond int64 or 19 digits, floats beyond 19
@@ -4698,6 +4743,14 @@ class value_builder {
       }
       size_ = f.start + 1;  // the elements now live in the container
     }
+  }
+  // close() for an array of at least one element, the innermost container (number_elements).
+  [[gnu::always_inline]] void close_array() {
+    const std::size_t start = frames_.back().start;
+    frames_.pop_back();
+    value* slot = stack_ + start;
+    value_access::adopt_array(*slot, slot, size_ - start);
+    size_ = start + 1;
   }
 
   // Whether any key of the n pairs at kv repeats (objects of up to three keys are checked in

@@ -905,7 +905,8 @@ TEST_CASE("reader: numbers read the same far from and near the end of the text",
         for (std::size_t k = 0; k < frac_digits; ++k) t += static_cast<char>('0' + rng() % 10);
       }
       literals.push_back(t);
-      if (int_digits == 1 && frac_digits > 0) literals.push_back("0" + t.substr(t.find('.')));
+      if (int_digits == 1 && frac_digits > 0)
+        literals.push_back(std::string("0") + t.substr(t.find('.')));
     }
   }
   const std::string trailers[] = {
@@ -1052,4 +1053,67 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
   }
   CHECK(valid > 15000);
   CHECK(invalid > 1000);
+}
+
+// loads reads an array's elements that are numbers after a comma in a loop of their own
+// (value_builder::number_elements), which gives back to the builder's loop at anything else.
+// loads<std::vector<pyjson::value>> reads each element on its own, never through that loop:
+// both must give the same document, or the same error, for any mix of elements.
+TEST_CASE("reader: numbers in arrays read as elements read one at a time", "[reader][numbers]") {
+  const std::vector<std::string> elements = {"1",
+                                             "-0",
+                                             "1.5",
+                                             "-65.613616999999977",
+                                             "1e5",
+                                             "2E-3",
+                                             "1e400",
+                                             "123456789012345678901",
+                                             "0.12345678901234567890123",
+                                             "-9223372036854775809",
+                                             "NaN",
+                                             "-Infinity",
+                                             "Infinity",
+                                             "\"x\"",
+                                             "null",
+                                             "true",
+                                             "[]",
+                                             "[1,2]",
+                                             "[3, [4,5]]",
+                                             "{\"a\":1,\"b\":2}",
+                                             "{}",
+                                             "-",
+                                             "01",
+                                             "1.",
+                                             "-x",
+                                             ""};
+  const std::vector<std::string> commas = {",", ", ", " ,", ",\n    ", ",,"};
+  std::mt19937_64 rng(20261202);
+  std::size_t same_documents = 0;
+  for (int i = 0; i < 40000; ++i) {
+    std::string text = "[";
+    std::size_t n = 1 + rng() % 6;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k != 0) text += commas[rng() % 4 == 0 ? rng() % commas.size() : 0];
+      // Mostly numbers, so that runs of them are common.
+      text += rng() % 3 != 0 ? elements[rng() % 6] : elements[rng() % elements.size()];
+    }
+    const char* closes[] = {"]", " ]", "\n]", "", "}", ",]", "]]"};
+    text += closes[rng() % 2 == 0 ? 0 : rng() % 7];
+    if (rng() % 2 == 0) text += std::string(70, ' ');  // the numbers' quick path
+    CAPTURE(text);
+    std::string whole, one_by_one;
+    try {
+      whole = pyjson::dumps(pyjson::loads(text));
+    } catch (const pyjson::decode_error& e) {
+      whole = e.what();
+    }
+    try {
+      one_by_one = pyjson::dumps(pyjson::loads<std::vector<pyjson::value>>(text));
+    } catch (const pyjson::decode_error& e) {
+      one_by_one = e.what();
+    }
+    REQUIRE(whole == one_by_one);
+    same_documents += whole.front() == '[';
+  }
+  CHECK(same_documents > 10000);  // not only errors
 }
