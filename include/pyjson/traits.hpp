@@ -437,7 +437,7 @@ class reader {
     tok_.advance(1);
     tok_.skip_ws(depth_ + 1);
     for (std::size_t i = 0;;) {
-      detail::parsed_number x = detail::read_number(tok_.position(), tok_.end());
+      detail::parsed_number x = detail::read_number<true>(tok_.position(), tok_.end());
       if (x.k == detail::parsed_number::kind::float64)
         out[i] = x.d;
       else if (x.k == detail::parsed_number::kind::int64)
