@@ -501,6 +501,56 @@ TEST_CASE("value: a freed document's slabs make the next document from their sta
   CHECK(kept_slab_bytes() == 0);
 }
 
+// Freeing walks every container; a small array whose elements own nothing is freed on the
+// spot, the others go through the walk's list. Either way every block comes back: arrays of 0
+// to 6 elements with an owning element (long string, big integer, array, object) at each
+// position or none, nested in arrays and objects, and at the top.
+TEST_CASE("value: freeing gives back every block, small arrays of scalars included",
+          "[value][blocks]") {
+  if (!slabs_on()) {
+    WARN("slabs off or small in this build: skipped");
+    return;
+  }
+  using pyjson::detail::block_heap;
+  const char* owners[] = {"\"a string longer than fourteen bytes\"",
+                          "123456789012345678901234567890",
+                          "[1, 2]",
+                          "{\"k\": 1}",
+                          "[]",
+                          "{}"};
+  std::vector<std::string> texts;
+  for (int n = 0; n <= 6; ++n) {
+    for (int at = -1; at < n; ++at) {
+      for (const char* owner : owners) {
+        std::string a = "[";
+        for (int i = 0; i < n; ++i) {
+          if (i) a += ", ";
+          a += i == at ? owner : (i % 2 ? "0.5" : "\"short\"");
+        }
+        a += "]";
+        texts.push_back(a);
+        texts.push_back("[" + a + ", " + a + "]");
+        texts.push_back("{\"x\": " + a + ", \"y\": [" + a + "]}");
+        if (at < 0) break;  // no owner: one text is enough
+      }
+    }
+  }
+  const std::size_t before = block_heap::active()->bytes_in_use();
+  for (const std::string& text : texts) {
+    {
+      value v = pyjson::loads(text);
+      REQUIRE(pyjson::dumps(v) == text);
+    }
+    REQUIRE(block_heap::active()->bytes_in_use() == before);
+  }
+  // Many pairs in one document, freed from the top.
+  {
+    value v = pyjson::loads(pairs(5000));
+    CHECK(block_heap::active()->bytes_in_use() > before);
+  }
+  CHECK(block_heap::active()->bytes_in_use() == before);
+}
+
 TEST_CASE("value: emptied slabs are kept up to PYJSON_BLOCK_CACHE_BYTES", "[value][blocks]") {
   if (!slabs_on()) {
     WARN("slabs off or small in this build: skipped");
