@@ -3472,11 +3472,11 @@ struct parsed_number {
 /// through read_number_general.
 ///
 /// InlineFloat = true puts the whole float conversion inline, Eisel-Lemire included, where a
-/// call is otherwise made. The typed reader's arrays of doubles use it (typed canada.json 6.5%
-/// fewer instructions, 5% faster), and the builder's reader of a scalar, which reads the first
-/// number of each array (canada.json 3% fewer instructions, 4% faster; citm_catalog.json and
-/// twitter.json level). Not the builder's loop over an array's further numbers: there canada.json
-/// took 2.6% fewer instructions but loaded no faster, and twitter.json 1.5% slower.
+/// call is otherwise made: the typed reader's arrays of doubles use it (typed canada.json 6.5%
+/// fewer instructions, 5% faster). In the builder it did not pay. In its loop over an array's
+/// numbers, canada.json took 2.6% fewer instructions but loaded no faster. In its reader of a
+/// scalar (the first number of each array), canada.json took 3% fewer instructions, but
+/// canada.json and twitter.json loaded 2% slower in alternating runs.
 template <bool InlineFloat = false>
 [[gnu::always_inline]] inline parsed_number read_number(const char* p, const char* end) noexcept {
   if (end - p < 64) return read_number_general(p, end);
@@ -4573,7 +4573,7 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void read_other_scalar(char c, const char* p) {
     if constexpr (Build) {
-      parsed_number n = read_number<true>(p, r_.end());
+      parsed_number n = read_number(p, r_.end());
       if (n.k != parsed_number::kind::none) {
         r_.set_position(n.end);
         switch (n.k) {

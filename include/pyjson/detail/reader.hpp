@@ -656,7 +656,7 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void read_other_scalar(char c, const char* p) {
     if constexpr (Build) {
-      parsed_number n = read_number<true>(p, r_.end());
+      parsed_number n = read_number(p, r_.end());
       if (n.k != parsed_number::kind::none) {
         r_.set_position(n.end);
         switch (n.k) {
