@@ -12,7 +12,9 @@ goes within seconds (the same binary can run at 1.0 and at 1.6 GB/s a minute apa
 of many short alternating runs is the figure least touched by it. The per-round ratios show
 how much the load moved the rounds: when their range is wide, add rounds until the best
 figures settle. Binaries run under `setarch -R` where that exists, so that every start gets
-the same address layout (see benchmarks/README.md).
+the same address layout (see benchmarks/README.md). That layout can favour one build over the
+other by a few percent, and the same for every round: --randomize leaves address
+randomization on, so that each run gets a layout of its own; confirm a small difference with it.
 """
 import argparse
 import json
@@ -22,10 +24,10 @@ import subprocess
 import sys
 
 
-def run(binary, pattern, min_time):
+def run(binary, pattern, min_time, randomize):
     cmd = [binary, f"--benchmark_filter={pattern}", f"--benchmark_min_time={min_time}",
            "--benchmark_format=json"]
-    if shutil.which("setarch"):
+    if not randomize and shutil.which("setarch"):
         cmd = ["setarch", "-R"] + cmd
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, text=True).stdout
@@ -46,6 +48,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=8, help="alternating rounds (default 8)")
     ap.add_argument("--min-time", type=float, default=0.1,
                     help="seconds per benchmark per run (default 0.1)")
+    ap.add_argument("--randomize", action="store_true",
+                    help="leave address randomization on (no setarch -R)")
     args = ap.parse_args()
     if len(args.builds) < 2:
         ap.error("give at least two builds")
@@ -62,7 +66,7 @@ def main():
     speeds = {}
     for _ in range(args.rounds):
         for name, path in zip(names, paths):
-            for bench, mbs in run(path, args.filter, args.min_time).items():
+            for bench, mbs in run(path, args.filter, args.min_time, args.randomize).items():
                 speeds.setdefault(bench, {}).setdefault(name, []).append(mbs)
     if not speeds:
         sys.exit(f"compare.py: no benchmark matches {args.filter!r}")

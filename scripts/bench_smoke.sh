@@ -44,3 +44,7 @@ echo "bench_smoke: $total benchmarks ran and checked their output"
 python3 benchmarks/compare.py --rounds 1 --min-time 0.01 --filter '^loads/pyjson/syn_records$' \
   g++=build/bench-smoke-g++/benchmarks/pyjson_bench \
   clang++=build/bench-smoke-clang++/benchmarks/pyjson_bench
+python3 benchmarks/compare.py --rounds 1 --min-time 0.01 --randomize \
+  --filter '^loads/pyjson/syn_records$' \
+  g++=build/bench-smoke-g++/benchmarks/pyjson_bench \
+  clang++=build/bench-smoke-clang++/benchmarks/pyjson_bench
