@@ -930,6 +930,16 @@ class value_builder {
     return false;
   }
 
+  // has_repeated_key, first asking the thread's key shapes (see key_shapes). Out of line, so
+  // that dedupe's path for tiny objects stays inline in the builder's loop.
+  [[gnu::noinline]] bool has_repeated_key_or_shape(const value* kv, std::size_t n) {
+    if (shapes_ == nullptr) shapes_ = key_shapes::current();
+    if (shapes_ != nullptr && shapes_->match(kv, n)) return false;
+    if (has_repeated_key(kv, n)) return true;
+    if (shapes_ != nullptr) shapes_->keep(kv, n);
+    return false;
+  }
+
   bool repeated_by_sorting(const value* kv, std::size_t n) {
     order_.resize(n);
     for (std::size_t i = 0; i < n; ++i) order_[i] = i;
@@ -977,7 +987,7 @@ class value_builder {
         for (std::size_t j = 0; j < i; ++j)
           repeated |= value_access::same_string(kv[2 * i], kv[2 * j]);
       if (!repeated) return pairs;
-    } else if (!has_repeated_key(kv, pairs)) {
+    } else if (!has_repeated_key_or_shape(kv, pairs)) {
       return pairs;
     }
     // Slow path, only for objects with repeated keys: resolve with a sorted index.
@@ -1020,6 +1030,7 @@ class value_builder {
   std::string scratch_;
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
+  key_shapes* shapes_ = nullptr;  // this thread's, once an object of four keys has come
 };
 
 // Python parses the whole text before it maps anything, so a syntax error anywhere beats a
