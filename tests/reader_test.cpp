@@ -382,6 +382,30 @@ TEST_CASE("reader: numbers as Python reads them") {
   CHECK(pyjson::loads("9999999999999999999").get<std::uint64_t>() == 9999999999999999999u);
   CHECK(pyjson::loads("-9999999999999999999").is_big_int());
   CHECK(pyjson::loads("-1000000000000000000").get<std::int64_t>() == -1000000000000000000);
+  // The same as elements of an array (its loop over numbers), each kind after each other, with
+  // and without 64 bytes of text after the number.
+  for (std::string tail : {std::string("]"), ", 0" + std::string(70, ' ') + "]"}) {
+    value a = pyjson::loads(
+        "[1, 9223372036854775808, 18446744073709551615, 18446744073709551616, "
+        "10000000000000000000, "
+        "99999999999999999999, 9223372036854775807, -9223372036854775809, "
+        "1.00000000000000000000001, 9999999999999999999" +
+        tail);
+    CAPTURE(tail);
+    CHECK(a[1].get<std::uint64_t>() == std::uint64_t(1) << 63);
+    CHECK(a[2].get<std::uint64_t>() == std::numeric_limits<std::uint64_t>::max());
+    CHECK(a[3].is_big_int());
+    CHECK(a[4].get<std::uint64_t>() == 10000000000000000000u);
+    CHECK(a[5].is_big_int());
+    CHECK(a[6].get<std::int64_t>() == std::numeric_limits<std::int64_t>::max());
+    CHECK(a[7].is_big_int());
+    CHECK(a[8].get<double>() == 1.0);
+    CHECK(a[9].get<std::uint64_t>() == 9999999999999999999u);
+    CHECK(pyjson::dumps(a).starts_with(
+        "[1, 9223372036854775808, 18446744073709551615, 18446744073709551616, "
+        "10000000000000000000, 99999999999999999999, 9223372036854775807, -9223372036854775809, "
+        "1.0, 9999999999999999999"));
+  }
   CHECK(pyjson::loads<std::int64_t>("-9223372036854775808") ==
         std::numeric_limits<std::int64_t>::min());
   CHECK(pyjson::loads<std::uint64_t>("9223372036854775808") == std::uint64_t(1) << 63);
@@ -764,7 +788,7 @@ TEST_CASE("try_loads reports errors as values", "[reader][try_loads]") {
 TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numbers]") {
   std::mt19937_64 rng(20261130);
   using kind = pyjson::detail::parsed_number::kind;
-  std::size_t fast_floats = 0, slow_floats = 0, ints = 0;
+  std::size_t fast_floats = 0, slow_floats = 0, ints = 0, uints = 0;
   auto check = [&](const std::string& s) {
     const char* b = s.data();
     const char* e = b + s.size();
@@ -778,7 +802,7 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
         pyjson::detail::read_number(padded.data(), padded.data() + padded.size());
     REQUIRE(q.end - padded.data() == n.end - b);
     REQUIRE(q.k == n.k);
-    if (q.k == kind::int64) REQUIRE(q.i == n.i);
+    if (q.k == kind::int64 || q.k == kind::uint64) REQUIRE(q.i == n.i);
     if (q.k == kind::float64)
       REQUIRE(std::bit_cast<std::uint64_t>(q.d) == std::bit_cast<std::uint64_t>(n.d));
     const bool is_float = s.find_first_of(".eE") != std::string::npos;
@@ -790,7 +814,7 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
         REQUIRE(std::bit_cast<std::uint64_t>(n.d) == std::bit_cast<std::uint64_t>(want));
         ++fast_floats;
       } else {
-        REQUIRE(n.k == kind::needs_slow_path);
+        REQUIRE(n.k == kind::slow_float);
         ++slow_floats;
       }
       REQUIRE(std::bit_cast<std::uint64_t>(pyjson::detail::parse_float(b, e)) ==
@@ -800,6 +824,19 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
       REQUIRE(std::from_chars(b, e, want).ec == std::errc());
       REQUIRE(n.i == want);
       ++ints;
+    } else {
+      // Beyond int64: a uint64 when it fits (from 2^63 on), else left to the slow path.
+      unsigned long long want = 0;
+      bool fits = std::from_chars(b, e, want).ec == std::errc();
+      if (n.k == kind::uint64) {
+        REQUIRE(fits);
+        REQUIRE(want >= (1ull << 63));
+        REQUIRE(static_cast<std::uint64_t>(n.i) == want);
+        ++uints;
+      } else {
+        REQUIRE(n.k == kind::slow_integer);
+        REQUIRE(!fits);
+      }
     }
   };
   // An optional '-' and `digits` digits (the first nonzero), with a point at a random place or
@@ -881,6 +918,7 @@ TEST_CASE("reader: fast number paths agree with std::from_chars", "[reader][numb
   CHECK(fast_floats > 60000);
   CHECK(slow_floats > 120000);
   CHECK(ints > 30000);
+  CHECK(uints > 100);
 }
 
 // read_number takes a quicker path, without bounds checks and with digit runs read 8 bytes at a

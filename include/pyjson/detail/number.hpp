@@ -340,7 +340,8 @@ struct digit_run {
 //
 // The digits go into a local, not into w: w is a reference and the digits are chars, which may
 // alias anything, so each step stored w to memory before the next byte could be read.
-inline const char* read_digits(const char* p, const char* end, std::uint64_t& w) noexcept {
+[[gnu::always_inline]] inline const char* read_digits(const char* p, const char* end,
+                                                      std::uint64_t& w) noexcept {
   std::uint64_t acc = w;
   while (end - p >= 8) {
     std::uint64_t chunk;
@@ -400,13 +401,29 @@ inline const char* skip_number(const char* p, const char* end) noexcept {
 }
 
 /// A number literal read in one pass: its end, and its value when that was quick to get.
+/// uint64: an integer from 2^63 to 2^64 - 1, its bits in i. slow_integer and slow_float: the
+/// literal's value is left to parse_int64 (or the big-integer form) and parse_float.
 struct parsed_number {
-  enum class kind { none, int64, float64, needs_slow_path };
+  enum class kind { none, int64, float64, uint64, slow_integer, slow_float };
   const char* end;
   kind k;
   std::int64_t i;
   double d;
 };
+
+// A 20-digit integer literal [p, end): a uint64 when below 2^64, else left to the slow path.
+// Out of line, so that read_number_general stays small enough for its digit loops to be
+// inlined.
+[[gnu::noinline]] inline parsed_number twenty_digit_integer(const char* p,
+                                                            const char* end) noexcept {
+  std::uint64_t u = 0;
+  bool overflow = false;
+  for (const char* d = p; d < end; ++d)
+    overflow |= __builtin_mul_overflow(u, 10u, &u) ||
+                __builtin_add_overflow(u, static_cast<std::uint64_t>(*d - '0'), &u);
+  if (overflow) return {end, parsed_number::kind::slow_integer, 0, 0};
+  return {end, parsed_number::kind::uint64, static_cast<std::int64_t>(u), 0};
+}
 
 // read_number's general form, for numbers near the end of the text and for what its quick form
 // leaves alone: digits one run at a time with bounds checks (read_digits).
@@ -450,21 +467,26 @@ struct parsed_number {
       auto v = static_cast<std::int64_t>(negative ? 0 - w : w);
       return {p, parsed_number::kind::int64, v, 0};
     }
-    return {p, parsed_number::kind::needs_slow_path, 0, 0};
+    // From 2^63 to 2^64 - 1 (ids, hashes): a uint64, decided here. 19 digits are exact in w;
+    // 20 wrapped around in read_digits, so they are read again with overflow checks.
+    if (!negative && int_digits == 19) return {p, parsed_number::kind::uint64, std::int64_t(w), 0};
+    if (!negative && int_digits == 20) return twenty_digit_integer(int_start, p);
+    return {p, parsed_number::kind::slow_integer, 0, 0};
   }
   // w holds every digit; it is exact when there are at most 19 (leading zeros included, which
   // is stricter than needed and keeps this simple).
-  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::needs_slow_path, 0, 0};
+  if (int_digits + frac_digits > 19) return {p, parsed_number::kind::slow_float, 0, 0};
   double d;
   long long q = exp - static_cast<long long>(frac_digits);
-  if (!decimal_to_double(w, q, negative, d)) return {p, parsed_number::kind::needs_slow_path, 0, 0};
+  if (!decimal_to_double(w, q, negative, d)) return {p, parsed_number::kind::slow_float, 0, 0};
   return {p, parsed_number::kind::float64, 0, d};
 }
 
 /// Reads the number literal at p (Python's NUMBER_RE, as scan_number) and its value in the
-/// same pass: int64 integers of up to 19 digits and floats of up to 19 significant digits are
-/// decided here (exactly, see parse_float); anything else says needs_slow_path and is left to
-/// parse_int64 / the big-integer form / parse_float on [p, end).
+/// same pass: int64 integers of up to 19 digits, uint64 ones of up to 20 and floats of up to 19
+/// significant digits are decided here (exactly, see parse_float); anything else says
+/// slow_integer or slow_float and is left to parse_int64 / the big-integer form / parse_float
+/// on [p, end).
 ///
 /// With 64 bytes or more left in the text, a number of at most 19 digits and without an
 /// exponent (nearly every number of the benchmark corpus) is read here without bounds checks:
@@ -529,7 +551,7 @@ template <bool InlineFloat = false>
   double d;
   if (!decimal_to_double_as<InlineFloat>(run.acc, -static_cast<long long>(frac_digits), negative,
                                          d))
-    return {run.end, parsed_number::kind::needs_slow_path, 0, 0};
+    return {run.end, parsed_number::kind::slow_float, 0, 0};
   return {run.end, parsed_number::kind::float64, 0, d};
 }
 

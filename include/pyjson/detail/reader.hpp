@@ -662,7 +662,8 @@ class value_builder {
         switch (n.k) {
           case parsed_number::kind::int64: emplace(n.i); break;
           case parsed_number::kind::float64: emplace(n.d); break;
-          default: slow_number(p, n.end); break;
+          case parsed_number::kind::uint64: emplace(static_cast<std::uint64_t>(n.i)); break;
+          default: slow_number(p, n.end, n.k == parsed_number::kind::slow_integer); break;
         }
         return;
       }
@@ -711,7 +712,8 @@ class value_builder {
       switch (n.k) {
         case parsed_number::kind::int64: emplace(n.i); break;
         case parsed_number::kind::float64: emplace(n.d); break;
-        default: slow_number(p, n.end); break;
+        case parsed_number::kind::uint64: emplace(static_cast<std::uint64_t>(n.i)); break;
+        default: slow_number(p, n.end, n.k == parsed_number::kind::slow_integer); break;
       }
       const char* q = n.end;
       if (q == r_.end()) return true;
@@ -733,26 +735,25 @@ class value_builder {
     }
   }
 
-  // A number read_number left alone: integers beyond int64 or 19 digits, floats beyond 19
-  // significant digits or far out of range.
-  void slow_number(const char* p, const char* end) {
-    number_scan n = scan_number(p, end);
+  // A number read_number left alone: integers beyond 64 bits, floats beyond 19 significant
+  // digits or far out of range. read_number found its end and its kind.
+  [[gnu::noinline]] void slow_number(const char* p, const char* end, bool integer) {
     value* v = slot();  // every branch below constructs it, none can throw first
-    if (n.is_integer) {
+    if (integer) {
       bool is_unsigned;
       std::int64_t i;
       std::uint64_t u;
-      if (parse_int64(p, n.end, is_unsigned, i, u)) {
+      if (parse_int64(p, end, is_unsigned, i, u)) {
         if (is_unsigned)
           ::new (static_cast<void*>(v)) value(u);
         else
           ::new (static_cast<void*>(v)) value(i);
       } else {
         ::new (static_cast<void*>(v)) value();
-        value_access::make_big_int(*v, std::string_view(p, static_cast<std::size_t>(n.end - p)));
+        value_access::make_big_int(*v, std::string_view(p, static_cast<std::size_t>(end - p)));
       }
     } else {
-      ::new (static_cast<void*>(v)) value(parse_float(p, n.end));
+      ::new (static_cast<void*>(v)) value(parse_float(p, end));
     }
   }
 
