@@ -102,6 +102,10 @@ struct no_fields {};
 struct skipped_then_renamed {
   int a = 0, b = 0, c = 0;
 };
+struct sample {  // trivially copyable: read through the stack buffer of vectors
+  double w = 0;
+  std::optional<int> id;
+};
 struct street_and_value {
   std::string street;
   pyjson::value rest;
@@ -970,4 +974,89 @@ TEST_CASE("typed: arrays of doubles read as the general path reads tuples of dou
   double c_array[3] = {};
   r.read(c_array);
   CHECK((c_array[0] == 0.5 && c_array[1] == -2 && c_array[2] == 30));
+}
+
+TEST_CASE("typed: integers from 2^63 to 2^64 - 1, near the end of the text and far from it") {
+  // read_number decides these (its uint64 kind); int64 and smaller types refuse them, and a
+  // double rounds them. Padded, a number is 64 bytes or more from the end: the quick path.
+  for (std::size_t pad : {0, 70}) {
+    std::string tail(pad, ' ');
+    INFO(pad);
+    CHECK(pyjson::loads<std::uint64_t>("9223372036854775808" + tail) == 9223372036854775808u);
+    CHECK(pyjson::loads<std::uint64_t>("18446744073709551615" + tail) == 18446744073709551615u);
+    CHECK(pyjson::loads<double>("18446744073709551615" + tail) == 0x1p64);
+    CHECK(pyjson::loads<double>("9223372036854775809" + tail) == 0x1p63);  // rounds to 2^63
+    CHECK(pyjson::loads<double>("9223372036854778881" + tail) ==
+          0x1p63 + 4096);  // 2^63 + 3073: up, doubles here are 2048 apart
+    CHECK(pyjson::loads<std::vector<std::uint64_t>>(
+              "[9223372036854775808, 1, 18446744073709551615]" + tail) ==
+          std::vector<std::uint64_t>{9223372036854775808u, 1, 18446744073709551615u});
+    CHECK(type_error_of<std::int64_t>("9223372036854775808" + tail) ==
+          "$: expected int64, found int 9223372036854775808: line 1 column 1 (char 0)");
+    CHECK(type_error_of<std::vector<std::uint32_t>>("[1, 18446744073709551615]" + tail) ==
+          "$[1]: expected uint32, found int 18446744073709551615: line 1 column 5 (char 4)");
+    CHECK(type_error_of<std::uint64_t>("18446744073709551616" + tail) ==
+          "$: expected uint64, found int 18446744073709551616: line 1 column 1 (char 0)");
+  }
+}
+
+TEST_CASE("typed: vectors of small trivially copyable elements, across the stack buffer's size") {
+  // The first 512 bytes of elements are read into a buffer on the stack, then the vector takes
+  // over: every size around the switch (32 pairs, 128 ints, 32 samples) keeps every element,
+  // in order, and reports an error in the last element with its index and position.
+  using pair = std::array<double, 2>;
+  for (std::size_t n : {0, 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 130, 300}) {
+    INFO(n);
+    std::string pairs = "[", ints = "[", samples = "[";
+    std::vector<pair> want_pairs;
+    std::vector<int> want_ints;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char* sep = i ? ", " : "";  // appended on its own: g++ 12 warns on sep + string
+      double x = static_cast<double>(i) + 0.25, y = -static_cast<double>(i) / 8;
+      pairs.append(sep).append(pyjson::dumps(pair{x, y}));
+      want_pairs.push_back({x, y});
+      ints.append(sep).append(std::to_string(i * 7));
+      want_ints.push_back(static_cast<int>(i * 7));
+      samples.append(sep).append(R"({"w": )");
+      if (i % 3)
+        samples.append(pyjson::dumps(x)).append(R"(, "id": )").append(std::to_string(i)) += '}';
+      else
+        samples.append(pyjson::dumps(y)) += '}';
+    }
+    auto got_pairs = pyjson::loads<std::vector<pair>>(pairs + "]");
+    CHECK(got_pairs == want_pairs);
+    auto got_ints = pyjson::loads<std::vector<int>>(ints + "]");
+    CHECK(got_ints == want_ints);
+    auto got_samples = pyjson::loads<std::vector<sample>>(samples + "]");
+    REQUIRE(got_samples.size() == n);
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO(i);
+      CHECK(got_samples[i].w == (i % 3 ? want_pairs[i][0] : want_pairs[i][1]));
+      CHECK(got_samples[i].id == (i % 3 ? std::optional<int>(static_cast<int>(i)) : std::nullopt));
+    }
+    // An array that fits the buffer is allocated once, at its size.
+    if (n * sizeof(pair) <= 512) CHECK(got_pairs.capacity() == n);
+    if (n * sizeof(int) <= 512) CHECK(got_ints.capacity() == n);
+    // Into a vector that had elements: they are replaced, not added to.
+    std::vector<int> reused(5, -1);
+    std::string whole = ints + "]";
+    pyjson::detail::reader tok(whole, {});
+    pyjson::reader r(tok);
+    r.read(reused);
+    CHECK(reused == want_ints);
+    // An error in the last element (or a bad element where the first would be).
+    std::string bad = ints + (n ? ", " : "") + "1.5]";
+    CHECK(type_error_of<std::vector<int>>(bad) ==
+          "$[" + std::to_string(n) + "]: expected int32, found float 1.5: line 1 column " +
+              std::to_string(bad.size() - 3) + " (char " + std::to_string(bad.size() - 4) + ")");
+    std::string bad_pair = pairs + (n ? ", " : "") + "[1, \"x\"]]";
+    CHECK(type_error_of<std::vector<pair>>(bad_pair) ==
+          "$[" + std::to_string(n) + "][1]: expected float, found string: line 1 column " +
+              std::to_string(bad_pair.size() - 4) + " (char " +
+              std::to_string(bad_pair.size() - 5) + ")");
+    if (n)  // a syntax error after the elements wins over nothing: Python's message
+      CHECK(type_error_of<std::vector<int>>(ints + ",]") ==
+            "decode_error: Expecting value: line 1 column " + std::to_string(ints.size() + 2) +
+                " (char " + std::to_string(ints.size() + 1) + ")");
+  }
 }

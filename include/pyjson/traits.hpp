@@ -248,6 +248,12 @@ class reader {
       tok_.set_position(quick.end);
       return static_cast<I>(quick.i);
     }
+    // 2^63 to 2^64 - 1 (hashes, ids): read_number has its bits already.
+    if (quick.k == detail::parsed_number::kind::uint64 &&
+        std::in_range<I>(static_cast<std::uint64_t>(quick.i))) {
+      tok_.set_position(quick.end);
+      return static_cast<I>(static_cast<std::uint64_t>(quick.i));
+    }
     detail::number_scan n = detail::scan_number(p, tok_.end());
     if (n.end == p || !n.is_integer) mismatch(int_name<I>(), p);
     bool is_unsigned;
@@ -271,6 +277,10 @@ class reader {
     if (quick.k == detail::parsed_number::kind::int64) {
       tok_.set_position(quick.end);
       return static_cast<double>(quick.i);  // an int64: the conversion rounds correctly
+    }
+    if (quick.k == detail::parsed_number::kind::uint64) {
+      tok_.set_position(quick.end);
+      return static_cast<double>(static_cast<std::uint64_t>(quick.i));  // rounds correctly too
     }
     // NaN, Infinity and -Infinity are not numbers to read_number (kind none): they are looked
     // for only then, not before every number.
