@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -1000,63 +1001,96 @@ TEST_CASE("typed: integers from 2^63 to 2^64 - 1, near the end of the text and f
   }
 }
 
-TEST_CASE("typed: vectors of small trivially copyable elements, across the stack buffer's size") {
-  // The first 512 bytes of elements are read into a buffer on the stack, then the vector takes
-  // over: every size around the switch (32 pairs, 128 ints, 32 samples) keeps every element,
-  // in order, and reports an error in the last element with its index and position.
+TEST_CASE("typed: vectors of small trivially copyable elements, across their buffers' sizes") {
+  // The first 512 bytes of elements are read into a buffer on the stack, then into the thread's
+  // write buffer (grown as needed), and then into the vector at its size; with the thread's
+  // buffer in use (a nested read), the vector takes over from the stack's. Every size around
+  // the switches (32 pairs, 128 ints, 32 samples; the write buffer's growth) keeps every
+  // element, in order, and reports an error in the last element with its index and position.
   using pair = std::array<double, 2>;
-  for (std::size_t n : {0, 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 130, 300}) {
-    INFO(n);
-    std::string pairs = "[", ints = "[", samples = "[";
-    std::vector<pair> want_pairs;
-    std::vector<int> want_ints;
-    for (std::size_t i = 0; i < n; ++i) {
-      const char* sep = i ? ", " : "";  // appended on its own: g++ 12 warns on sep + string
-      double x = static_cast<double>(i) + 0.25, y = -static_cast<double>(i) / 8;
-      pairs.append(sep).append(pyjson::dumps(pair{x, y}));
-      want_pairs.push_back({x, y});
-      ints.append(sep).append(std::to_string(i * 7));
-      want_ints.push_back(static_cast<int>(i * 7));
-      samples.append(sep).append(R"({"w": )");
-      if (i % 3)
-        samples.append(pyjson::dumps(x)).append(R"(, "id": )").append(std::to_string(i)) += '}';
-      else
-        samples.append(pyjson::dumps(y)) += '}';
+  using pyjson::detail::write_buffer;
+  auto shortest = [](double d) {  // not pyjson::dumps: the text must not come from the library
+    char buf[32];
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+  };
+  for (bool buffer_busy : {false, true}) {
+    // Held here, the thread's buffer is not there for the reads (a sanitizer build has none).
+    write_buffer* held = buffer_busy ? write_buffer::take() : nullptr;
+    for (std::size_t n : {0, 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 130, 300, 1000, 5000}) {
+      INFO(n << (buffer_busy ? ", thread buffer in use" : ""));
+      std::string pairs = "[", ints = "[", samples = "[";
+      std::vector<pair> want_pairs;
+      std::vector<int> want_ints;
+      for (std::size_t i = 0; i < n; ++i) {
+        const char* sep = i ? ", " : "";  // appended on its own: g++ 12 warns on sep + string
+        double x = static_cast<double>(i) + 0.25, y = -static_cast<double>(i) / 8;
+        pairs.append(sep).append("[").append(shortest(x)).append(", ").append(shortest(y)) += ']';
+        want_pairs.push_back({x, y});
+        ints.append(sep).append(std::to_string(i * 7));
+        want_ints.push_back(static_cast<int>(i * 7));
+        samples.append(sep).append(R"({"w": )");
+        if (i % 3)
+          samples.append(shortest(x)).append(R"(, "id": )").append(std::to_string(i)) += '}';
+        else
+          samples.append(shortest(y)) += '}';
+      }
+      auto got_pairs = pyjson::loads<std::vector<pair>>(pairs + "]");
+      CHECK(got_pairs == want_pairs);
+      auto got_ints = pyjson::loads<std::vector<int>>(ints + "]");
+      CHECK(got_ints == want_ints);
+      auto got_samples = pyjson::loads<std::vector<sample>>(samples + "]");
+      REQUIRE(got_samples.size() == n);
+      for (std::size_t i = 0; i < n; ++i) {
+        INFO(i);
+        CHECK(got_samples[i].w == (i % 3 ? want_pairs[i][0] : want_pairs[i][1]));
+        CHECK(got_samples[i].id ==
+              (i % 3 ? std::optional<int>(static_cast<int>(i)) : std::nullopt));
+      }
+      // Allocated once, at its size, unless the vector had to take over.
+      if (n * sizeof(pair) <= 512 || (!buffer_busy && PYJSON_WRITE_BUFFER_BYTES != 0)) {
+        CHECK(got_pairs.capacity() == n);
+        CHECK(got_ints.capacity() == n);
+      }
+      // Into a vector that had elements: they are replaced, not added to.
+      std::vector<int> reused(5, -1);
+      std::string whole = ints + "]";
+      pyjson::detail::reader tok(whole, {});
+      pyjson::reader r(tok);
+      r.read(reused);
+      CHECK(reused == want_ints);
+      // An error in the last element (or a bad element where the first would be).
+      std::string bad = ints + (n ? ", " : "") + "1.5]";
+      CHECK(type_error_of<std::vector<int>>(bad) ==
+            "$[" + std::to_string(n) + "]: expected int32, found float 1.5: line 1 column " +
+                std::to_string(bad.size() - 3) + " (char " + std::to_string(bad.size() - 4) + ")");
+      std::string bad_pair = pairs + (n ? ", " : "") + "[1, \"x\"]]";
+      CHECK(type_error_of<std::vector<pair>>(bad_pair) ==
+            "$[" + std::to_string(n) + "][1]: expected float, found string: line 1 column " +
+                std::to_string(bad_pair.size() - 4) + " (char " +
+                std::to_string(bad_pair.size() - 5) + ")");
+      if (n)  // a syntax error after the elements wins over nothing: Python's message
+        CHECK(type_error_of<std::vector<int>>(ints + ",]") ==
+              "decode_error: Expecting value: line 1 column " + std::to_string(ints.size() + 2) +
+                  " (char " + std::to_string(ints.size() + 1) + ")");
     }
-    auto got_pairs = pyjson::loads<std::vector<pair>>(pairs + "]");
-    CHECK(got_pairs == want_pairs);
-    auto got_ints = pyjson::loads<std::vector<int>>(ints + "]");
-    CHECK(got_ints == want_ints);
-    auto got_samples = pyjson::loads<std::vector<sample>>(samples + "]");
-    REQUIRE(got_samples.size() == n);
-    for (std::size_t i = 0; i < n; ++i) {
-      INFO(i);
-      CHECK(got_samples[i].w == (i % 3 ? want_pairs[i][0] : want_pairs[i][1]));
-      CHECK(got_samples[i].id == (i % 3 ? std::optional<int>(static_cast<int>(i)) : std::nullopt));
-    }
-    // An array that fits the buffer is allocated once, at its size.
-    if (n * sizeof(pair) <= 512) CHECK(got_pairs.capacity() == n);
-    if (n * sizeof(int) <= 512) CHECK(got_ints.capacity() == n);
-    // Into a vector that had elements: they are replaced, not added to.
-    std::vector<int> reused(5, -1);
-    std::string whole = ints + "]";
-    pyjson::detail::reader tok(whole, {});
-    pyjson::reader r(tok);
-    r.read(reused);
-    CHECK(reused == want_ints);
-    // An error in the last element (or a bad element where the first would be).
-    std::string bad = ints + (n ? ", " : "") + "1.5]";
-    CHECK(type_error_of<std::vector<int>>(bad) ==
-          "$[" + std::to_string(n) + "]: expected int32, found float 1.5: line 1 column " +
-              std::to_string(bad.size() - 3) + " (char " + std::to_string(bad.size() - 4) + ")");
-    std::string bad_pair = pairs + (n ? ", " : "") + "[1, \"x\"]]";
-    CHECK(type_error_of<std::vector<pair>>(bad_pair) ==
-          "$[" + std::to_string(n) + "][1]: expected float, found string: line 1 column " +
-              std::to_string(bad_pair.size() - 4) + " (char " +
-              std::to_string(bad_pair.size() - 5) + ")");
-    if (n)  // a syntax error after the elements wins over nothing: Python's message
-      CHECK(type_error_of<std::vector<int>>(ints + ",]") ==
-            "decode_error: Expecting value: line 1 column " + std::to_string(ints.size() + 2) +
-                " (char " + std::to_string(ints.size() + 1) + ")");
+    if (held) held->give_back();
+    // The thread's buffer is free again after every read, those that failed too.
+    if (write_buffer* again = write_buffer::take())
+      again->give_back();
+    else
+      CHECK(PYJSON_WRITE_BUFFER_BYTES == 0);
+  }
+  // A buffer grown past PYJSON_WRITE_BUFFER_BYTES is freed when given back, as the writer's:
+  // 540,000 pairs take 8.6 MB, above the 8 MiB kept.
+  std::string big = "[";
+  for (int i = 0; i < 540000; ++i) big += i ? ",[1,2]" : "[1,2]";
+  big += "]";
+  auto pairs = pyjson::loads<std::vector<std::array<std::int64_t, 2>>>(big);
+  CHECK(pairs.size() == 540000);
+  CHECK(pairs.capacity() == 540000);
+  CHECK((pairs.back() == std::array<std::int64_t, 2>{1, 2}));
+  if (write_buffer* after = write_buffer::take()) {
+    CHECK(after->capacity_ == 0);
+    after->give_back();
   }
 }
