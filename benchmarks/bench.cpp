@@ -605,6 +605,7 @@ void register_document(const document& d) {
   if (d.name == "citm_catalog") register_typed<bench::citm_catalog>(d);
   if (d.name == "canada") register_typed<bench::canada>(d);
   if (d.name == "syn_records") register_typed<bench::records>(d);
+  if (d.name == "numbers") register_typed<std::vector<double>>(d);  // one array of 10,001
 }
 
 // With PYJSON_BENCH_FRAGMENT_HEAP set (to anything but 0), the run starts from a heap such as a

@@ -56,9 +56,10 @@ for name in "${compilers[@]}"; do
   cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
   (cd "$dir" && ctest --output-on-failure -R "$tests")
   # Sanitizer builds take every value block from operator new, so that ASan checks each one;
-  # the value tests run once more with the slabs on, so that the slab code is checked too.
+  # the value tests run once more with the slabs and the thread's kept buffer on (the writer's,
+  # also the parse stack and typed vectors' spill), so that that code is checked too.
   cmake -S . -B "$dir-slabs" -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER="$cxx" \
-    -DCMAKE_CXX_FLAGS="$cxx_flags -DPYJSON_BLOCK_CACHE_BYTES=8388608" \
+    -DCMAKE_CXX_FLAGS="$cxx_flags -DPYJSON_BLOCK_CACHE_BYTES=8388608 -DPYJSON_WRITE_BUFFER_BYTES=8388608" \
     -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
     -DPYJSON_BUILD_EXAMPLES=OFF -DPYJSON_TEST_SINGLE_HEADER=OFF >/dev/null
   cmake --build "$dir-slabs" -j"$jobs" --target pyjson_thread_tests
