@@ -7549,7 +7549,16 @@ void read_buffered_vector(pyjson::reader& r, T& out) {
     ++count;
     r.read(*e);
   });
-  if (!b.into_vector) out.assign(b.data, b.data + count);
+  if (b.into_vector) return;
+  if (count > 4) {
+    out.assign(b.data, b.data + count);
+  } else if (count) {
+    // Most arrays of numbers in objects (citm_catalog.json's ids): element by element, with no
+    // call of memmove, as emplace_back() was. With assign(), typed citm_catalog took 0.9%
+    // more instructions and ran 1-3% slower.
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) out.push_back(b.data[i]);
+  }
 }
 
 template <class T>
