@@ -612,8 +612,10 @@ inline std::uint64_t string_hash(std::string_view s) noexcept {
 /// Bytes of output buffer that each thread keeps from one dumps to the next. Writing into a
 /// fresh string for every dumps zero-fills it and copies it at each doubling, and memory that
 /// the system hands out anew costs a page fault per 4 KiB page; a kept buffer costs one copy of
-/// the finished text into the string. Define it to 0 to keep no buffer; sanitizer builds do,
-/// so that every buffer is checked.
+/// the finished text into the string. The same buffer holds the parse stack of loads and the
+/// elements of typed vectors of numbers while they are read (see read_buffered_vector).
+/// Define it to 0 to keep no buffer; sanitizer builds do, so that every buffer is checked
+/// (scripts/sanitize.sh runs the value tests with it on as well).
 #ifndef PYJSON_WRITE_BUFFER_BYTES
 #if defined(PYJSON_DETAIL_SANITIZED)
 #define PYJSON_WRITE_BUFFER_BYTES 0
@@ -631,8 +633,9 @@ inline std::uint64_t string_hash(std::string_view s) noexcept {
 }
 
 // The buffer a thread's writers write into before the text goes to its string (see
-// PYJSON_WRITE_BUFFER_BYTES). One writer at a time uses it; another, nested in a
-// traits<T>::write, gets a buffer of its own.
+// PYJSON_WRITE_BUFFER_BYTES), and its parses and typed vector reads keep their elements in.
+// One user at a time has it; another, nested (a dumps in a traits<T>::write, a parse in a
+// traits<T>::read of a vector's element), gets memory of its own.
 class write_buffer {
  public:
   write_buffer() = default;
@@ -661,6 +664,15 @@ class write_buffer {
     std::free(data_);
     data_ = nullptr;
     capacity_ = 0;
+  }
+  /// At least `bytes` of room, the contents kept (realloc: moved bitwise) or not.
+  void reserve(std::size_t bytes, bool keep) {
+    if (capacity_ >= bytes) return;
+    if (!keep) release();
+    void* bigger = std::realloc(data_, bytes);
+    if (!bigger) throw_bad_alloc();
+    data_ = static_cast<char*>(bigger);
+    capacity_ = bytes;
   }
   static bool& closed() noexcept {
     static thread_local bool gone = false;

@@ -499,18 +499,10 @@ template <class E, class V>
   if (!b.into_vector) {
     const std::size_t bytes = 2 * count * sizeof(E);
     if (b.spill) {  // the thread's buffer is full: twice the room, the elements kept
-      void* bigger = std::realloc(b.spill->data_, bytes);
-      if (!bigger) throw_bad_alloc();
-      b.spill->data_ = static_cast<char*>(bigger);
-      b.spill->capacity_ = bytes;
+      b.spill->reserve(bytes, true);
     } else if (alignof(E) <= alignof(std::max_align_t) && (b.spill = write_buffer::take())) {
-      // The stack's buffer is full: on to the thread's, which keeps nothing worth copying.
-      if (b.spill->capacity_ < bytes) {
-        b.spill->release();
-        b.spill->data_ = static_cast<char*>(std::malloc(bytes));
-        if (!b.spill->data_) throw_bad_alloc();
-        b.spill->capacity_ = bytes;
-      }
+      // The stack's buffer is full: on to the thread's, which holds nothing worth keeping.
+      b.spill->reserve(bytes, false);
       std::memcpy(static_cast<void*>(b.spill->data_), b.data, count * sizeof(E));
     }
     if (b.spill) {

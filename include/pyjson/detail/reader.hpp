@@ -849,13 +849,7 @@ class value_builder {
     if (!stack_) kept_ = write_buffer::take();
     std::size_t cap = capacity_ ? capacity_ * 2 : 64;
     if (kept_) {
-      if (kept_->capacity_ < cap * sizeof(value)) {
-        // realloc moves the values bitwise, as value_access::relocate does.
-        void* bigger = std::realloc(kept_->data_, cap * sizeof(value));
-        if (!bigger) throw_bad_alloc();
-        kept_->data_ = static_cast<char*>(bigger);
-        kept_->capacity_ = cap * sizeof(value);
-      }
+      kept_->reserve(cap * sizeof(value), true);  // values move bitwise, as relocate() moves them
       stack_ = reinterpret_cast<value*>(kept_->data_);
       capacity_ = kept_->capacity_ / sizeof(value);
       return;
