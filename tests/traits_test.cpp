@@ -1087,7 +1087,7 @@ TEST_CASE("typed: vectors of small trivially copyable elements, across their buf
   big += "]";
   auto pairs = pyjson::loads<std::vector<std::array<std::int64_t, 2>>>(big);
   CHECK(pairs.size() == 540000);
-  CHECK(pairs.capacity() == 540000);
+  if (PYJSON_WRITE_BUFFER_BYTES != 0) CHECK(pairs.capacity() == 540000);  // else: grown
   CHECK((pairs.back() == std::array<std::int64_t, 2>{1, 2}));
   if (write_buffer* after = write_buffer::take()) {
     CHECK(after->capacity_ == 0);
