@@ -576,6 +576,45 @@ TEST_CASE("value: freeing gives back every block, small arrays of scalars includ
   CHECK(block_heap::active()->bytes_in_use() == before);
 }
 
+// A long string or big integer keeps its block's size class in the value, and its free gives
+// the block back to that class: strings and big integers of every length from 15 bytes to past
+// the largest class, made by the reader (its short, medium and general paths, escaped or not),
+// by a constructor, by a copy and by moves, each freed alone, in a container and in a copy.
+TEST_CASE("value: long strings and big integers of every length give their blocks back",
+          "[value][blocks]") {
+  if (!slabs_on()) {
+    WARN("slabs off or small in this build: skipped");
+    return;
+  }
+  using pyjson::detail::block_heap;
+  const std::size_t before = block_heap::active()->bytes_in_use();
+  for (std::size_t n = 15; n <= 2100; n += n < 300 ? 1 : 7) {
+    std::string text(n, 'a');
+    for (std::size_t i = 0; i < n; i += 5) text[i] = static_cast<char>('a' + i % 26);
+    std::string digits(n, '7');
+    digits[0] = '1';
+    const std::string quoted = "\"" + text + "\"";
+    std::string escaped = quoted;
+    escaped.replace(1, 1, "\\u0041");  // the same length once decoded, with 'A' first
+    {
+      value a = pyjson::loads(quoted);
+      value b = pyjson::loads(escaped);
+      value c(text);
+      value d = pyjson::loads(digits);
+      REQUIRE(a.get<std::string>() == text);
+      REQUIRE(b.get<std::string>().size() == n);
+      REQUIRE(d.is_big_int() == (n > 20));  // below: an int64 or uint64
+      value copies = pyjson::array({a, b, c, d});
+      value moved = std::move(copies);
+      value doc = pyjson::loads("[" + quoted + ", {\"k\": " + digits + "}, " + escaped + "]");
+      value doc_copy = doc;
+      REQUIRE(doc_copy == doc);
+      REQUIRE(block_heap::active()->bytes_in_use() > before);
+    }
+    REQUIRE(block_heap::active()->bytes_in_use() == before);
+  }
+}
+
 TEST_CASE("value: emptied slabs are kept up to PYJSON_BLOCK_CACHE_BYTES", "[value][blocks]") {
   if (!slabs_on()) {
     WARN("slabs off or small in this build: skipped");
