@@ -882,6 +882,35 @@ TEST_CASE("typed: a failed variant alternative gives back its nesting depth") {
 }
 
 // What loads<T> gives: the values' bits, or the exception's type and message.
+// Numbers, and what the quick paths of numbers must leave to the general path, for the tests
+// that compare the two.
+std::vector<std::string> number_texts() {
+  return {"1",
+          "-0",
+          "1.5",
+          "-65.613616999999977",
+          "1e5",
+          "1E-400",
+          "1e400",
+          "123456789012345678901",
+          "0.12345678901234567890123",
+          "9223372036854775807",
+          "-9223372036854775809",
+          "NaN",
+          "-Infinity",
+          "Infinity",
+          "\"x\"",
+          "null",
+          "[]",
+          "{}",
+          "-",
+          "01",
+          "1.",
+          ".5",
+          "tru",
+          ""};
+}
+
 template <class T>
 std::string outcome_of(std::string_view text, const pyjson::load_options& opt = {}) {
   try {
@@ -905,30 +934,7 @@ TEST_CASE("typed: arrays of doubles read as the general path reads tuples of dou
   // std::array<double, n> has a quick path (reader::read_doubles) that gives up on anything
   // unusual and leaves it to the general path, which std::tuple<double, ...> always takes:
   // both must give the same bits, or the same error, for any text.
-  const std::vector<std::string> elements = {"1",
-                                             "-0",
-                                             "1.5",
-                                             "-65.613616999999977",
-                                             "1e5",
-                                             "1E-400",
-                                             "1e400",
-                                             "123456789012345678901",
-                                             "0.12345678901234567890123",
-                                             "9223372036854775807",
-                                             "-9223372036854775809",
-                                             "NaN",
-                                             "-Infinity",
-                                             "Infinity",
-                                             "\"x\"",
-                                             "null",
-                                             "[]",
-                                             "{}",
-                                             "-",
-                                             "01",
-                                             "1.",
-                                             ".5",
-                                             "tru",
-                                             ""};
+  const std::vector<std::string> elements = number_texts();
   const std::vector<std::string> commas = {",", ", ", " , ", ",\n  ", ",,"};
   const std::vector<std::string> closes = {"]", " ]", "\n]", "", ",]", "}"};
   const pyjson::load_options strict{.allow_nan = false};
@@ -977,6 +983,100 @@ TEST_CASE("typed: arrays of doubles read as the general path reads tuples of dou
   CHECK((c_array[0] == 0.5 && c_array[1] == -2 && c_array[2] == 30));
 }
 
+// The bits of every double of a sequence of doubles or of tuple-like rows of them, in order,
+// or the error.
+template <class T>
+std::string sequence_outcome_of(std::string_view text, const pyjson::load_options& opt = {}) {
+  try {
+    T v = pyjson::loads<T>(text, opt);
+    std::string bits;
+    auto add = [&](double d) { bits += std::to_string(std::bit_cast<std::uint64_t>(d)) + " "; };
+    for (const auto& e : v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(e)>, double>)
+        add(e);
+      else
+        std::apply([&](auto... d) { (add(static_cast<double>(d)), ...); }, e);
+      bits += "| ";
+    }
+    return bits;
+  } catch (const pyjson::type_error& e) {
+    return std::string("type_error: ") + e.what();
+  } catch (const pyjson::decode_error& e) {
+    return std::string("decode_error: ") + e.what();
+  }
+}
+
+TEST_CASE(
+    "typed: vectors of doubles and of arrays of doubles read as the general path reads "
+    "deques") {
+  // std::vector<double> and std::vector<std::array<double, n>> have a quick path
+  // (reader::read_number_array) that reads the whole array in one loop, and on anything unusual
+  // starts over by the general path, which std::deque<double> and std::deque<std::tuple<...>>
+  // always take: the same bits, or the same error, for any text.
+  std::vector<std::string> elements = number_texts();
+  elements.insert(elements.end(), {"1" + std::string(400, '0'), "-0.00042073889077731234",
+                                   "18446744073709551615", "[1]"});
+  // Each element next to a few others (every pair would take seconds).
+  const std::vector<std::string> others = {"1", "-65.613616999999977", "NaN", "\"x\"", ""};
+  const std::vector<std::string> commas = {",", ", ", " , ", ",\n\t", ",,"};
+  const std::vector<std::string> closes = {"]", " ]", "", ",]", "}"};
+  using row2 = std::array<double, 2>;
+  using tuple2 = std::tuple<double, double>;
+  const pyjson::load_options strict{.allow_nan = false};
+  std::size_t compared = 0, read = 0;
+  auto compare = [&](const std::string& text, bool all_options) {
+    INFO(text);
+    std::string quick = sequence_outcome_of<std::vector<double>>(text);
+    CHECK(quick == sequence_outcome_of<std::deque<double>>(text));
+    std::string rows = sequence_outcome_of<std::vector<row2>>(text);
+    CHECK(rows == sequence_outcome_of<std::deque<tuple2>>(text));
+    if (all_options) {
+      CHECK(sequence_outcome_of<std::vector<double>>(text, strict) ==
+            sequence_outcome_of<std::deque<double>>(text, strict));
+      CHECK(sequence_outcome_of<std::vector<row2>>(text, strict) ==
+            sequence_outcome_of<std::deque<tuple2>>(text, strict));
+      for (std::size_t depth : {0, 1, 2, 3}) {  // rows need two levels
+        const pyjson::load_options shallow{.max_depth = depth};
+        CHECK(sequence_outcome_of<std::vector<row2>>(text, shallow) ==
+              sequence_outcome_of<std::deque<tuple2>>(text, shallow));
+        CHECK(sequence_outcome_of<std::vector<double>>(text, shallow) ==
+              sequence_outcome_of<std::deque<double>>(text, shallow));
+      }
+      CHECK(sequence_outcome_of<std::vector<std::array<double, 3>>>(text) ==
+            sequence_outcome_of<std::deque<std::tuple<double, double, double>>>(text));
+    }
+    ++compared;
+    read += (quick.find("error") == std::string::npos) + (rows.find("error") == std::string::npos);
+  };
+  const std::string pad(70, ' ');  // numbers 64 bytes or more from the end: the quick form
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string& e : elements)
+    for (const std::string& o : others) {
+      pairs.emplace_back(e, o);
+      pairs.emplace_back(o, e);
+    }
+  for (const auto& [a, b] : pairs)
+    for (const std::string& comma : commas)
+      for (const std::string& close : closes) {
+        // Plain numbers: [1.5, a, b] and its closing.
+        std::string numbers = "[1.5" + comma + a + comma + b + close;
+        compare(numbers + pad, a == b);
+        compare(numbers, false);
+        // Rows: [[1.5, 2], [a, b] and the row's closing, then the array's.
+        std::string rows = "[[1.5, 2]" + comma + "[" + a + comma + b + close;
+        compare(rows + "]" + pad, a == b);
+        compare("[ " + rows + comma + "[0,0] ]" + pad, false);
+        compare(rows + "]", false);
+      }
+  compare("[]" + pad, true);
+  compare("[ ]" + pad, true);
+  compare("[\n]" + pad, true);
+  compare("[[]]" + pad, true);
+  compare("[[1, 2]]", true);
+  CHECK(compared == 5 * pairs.size() * commas.size() * closes.size() + 5);
+  CHECK(read > 1000);  // most of what is compared reads, not only errors
+}
+
 TEST_CASE("typed: integers from 2^63 to 2^64 - 1, near the end of the text and far from it") {
   // read_number decides these (its uint64 kind); int64 and smaller types refuse them, and a
   // double rounds them. Padded, a number is 64 bytes or more from the end: the quick path.
@@ -1018,9 +1118,10 @@ TEST_CASE("typed: vectors of small trivially copyable elements, across their buf
     write_buffer* held = buffer_busy ? write_buffer::take() : nullptr;
     for (std::size_t n : {0, 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 130, 300, 1000, 5000}) {
       INFO(n << (buffer_busy ? ", thread buffer in use" : ""));
-      std::string pairs = "[", ints = "[", samples = "[";
+      std::string pairs = "[", ints = "[", samples = "[", doubles = "[";
       std::vector<pair> want_pairs;
       std::vector<int> want_ints;
+      std::vector<double> want_doubles;
       for (std::size_t i = 0; i < n; ++i) {
         const char* sep = i ? ", " : "";  // appended on its own: g++ 12 warns on sep + string
         double x = static_cast<double>(i) + 0.25, y = -static_cast<double>(i) / 8;
@@ -1028,6 +1129,8 @@ TEST_CASE("typed: vectors of small trivially copyable elements, across their buf
         want_pairs.push_back({x, y});
         ints.append(sep).append(std::to_string(i * 7));
         want_ints.push_back(static_cast<int>(i * 7));
+        doubles.append(sep).append(shortest(y));
+        want_doubles.push_back(y);
         samples.append(sep).append(R"({"w": )");
         if (i % 3)
           samples.append(shortest(x)).append(R"(, "id": )").append(std::to_string(i)) += '}';
@@ -1038,6 +1141,8 @@ TEST_CASE("typed: vectors of small trivially copyable elements, across their buf
       CHECK(got_pairs == want_pairs);
       auto got_ints = pyjson::loads<std::vector<int>>(ints + "]");
       CHECK(got_ints == want_ints);
+      auto got_doubles = pyjson::loads<std::vector<double>>(doubles + "]");
+      CHECK(got_doubles == want_doubles);
       auto got_samples = pyjson::loads<std::vector<sample>>(samples + "]");
       REQUIRE(got_samples.size() == n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -1063,6 +1168,11 @@ TEST_CASE("typed: vectors of small trivially copyable elements, across their buf
       CHECK(type_error_of<std::vector<int>>(bad) ==
             "$[" + std::to_string(n) + "]: expected int32, found float 1.5: line 1 column " +
                 std::to_string(bad.size() - 3) + " (char " + std::to_string(bad.size() - 4) + ")");
+      std::string bad_double = doubles + (n ? ", " : "") + "\"x\"]";
+      CHECK(type_error_of<std::vector<double>>(bad_double) ==
+            "$[" + std::to_string(n) + "]: expected float, found string: line 1 column " +
+                std::to_string(bad_double.size() - 3) + " (char " +
+                std::to_string(bad_double.size() - 4) + ")");
       std::string bad_pair = pairs + (n ? ", " : "") + "[1, \"x\"]]";
       CHECK(type_error_of<std::vector<pair>>(bad_pair) ==
             "$[" + std::to_string(n) + "][1]: expected float, found string: line 1 column " +

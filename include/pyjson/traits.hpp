@@ -71,6 +71,8 @@ template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
 template <class T>
 void read_sequence(pyjson::reader& r, T& out);
+template <class T>
+void read_buffered_vector(pyjson::reader& r, T& out);
 
 // The first line of the error for a type without a mapping names the type: this template is
 // declared and never defined (fmt's type_is_unformattable_for idea).
@@ -433,38 +435,119 @@ class reader {
   friend void detail::read_fields(reader& r, const Fields& f, T& obj);
   template <class T>
   friend void detail::read_sequence(reader& r, T& out);
+  template <class T>
+  friend void detail::read_buffered_vector(reader& r, T& out);
 
-  // The quick path of std::array<double, n> and double[n] (canada.json's 55,000 coordinate
-  // pairs): '[', n numbers that read_number decides, ']', read in one loop. The general path
-  // goes through read_array's callback, read_fixed's count and a call of read_float for each
-  // element, about 180 instructions of overhead per pair. Any other text (another count,
-  // another kind of element, a number for the slow path, anything wrong) returns false with
-  // the position back where it was: the general path then reads the array from its start, and
-  // reports what it finds as ever. Levels as in read_array, which raises depth_ first.
+  // The quick paths of numbers: read_doubles and read_number_array. The position stays in a
+  // local, and whitespace is looked for only where a byte that can be no token's first (<= ' ')
+  // says there is some: compact text (canada.json's) passes each gap with one compare, where
+  // skip_ws and skip_separator took several and went through the tokenizer's position in
+  // memory. One space, as after Python's ", ", is passed at once; anything else goes through
+  // skip_ws, at the level of the token after it (see reader::skip_ws).
+  [[gnu::always_inline]] void number_gap(const char*& p, std::size_t level) {
+    if (p != tok_.end() && static_cast<unsigned char>(*p) <= ' ') p = skip_number_gap(p, level);
+  }
+  const char* skip_number_gap(const char* p, std::size_t level) {
+    if (*p == ' ' && tok_.end() - p > 1 && static_cast<unsigned char>(p[1]) > ' ') return p + 1;
+    tok_.set_position(p);
+    tok_.skip_ws(level);
+    return tok_.position();
+  }
+  // A number at p into out, as read_float reads it, and p past it; false for anything else
+  // (NaN, Infinity and integers beyond 2^64 too), which the general path then reads.
+  [[gnu::always_inline]] bool quick_double(const char*& p, double& out) {
+    using kind = detail::parsed_number::kind;
+    detail::parsed_number x = detail::read_number<true>(p, tok_.end());
+    if (x.k == kind::float64)
+      out = x.d;
+    else if (x.k == kind::int64)
+      out = static_cast<double>(x.i);       // the conversion rounds correctly
+    else if (x.k == kind::slow_float)       // more than 19 digits, rare, but one would send a whole
+      out = detail::parse_float(p, x.end);  // array of them to the general path
+    else if (x.k == kind::uint64)
+      out = static_cast<double>(static_cast<std::uint64_t>(x.i));
+    else
+      return false;
+    p = x.end;
+    return true;
+  }
+  // n numbers and the closing bracket, from just after the opening one at p; `inner` is the
+  // level of the numbers. False as soon as anything else is there.
+  [[gnu::always_inline]] bool quick_row(const char*& p, double* out, std::size_t n,
+                                        std::size_t inner) {
+    for (std::size_t i = 0;;) {
+      number_gap(p, inner);
+      if (!quick_double(p, out[i])) return false;
+      number_gap(p, inner - 1);  // before the closing bracket, if any whitespace
+      if (p == tok_.end()) return false;
+      if (++i == n) {
+        if (*p != ']') return false;
+        ++p;
+        return true;
+      }
+      if (*p != ',') return false;
+      ++p;
+    }
+  }
+
+  // The quick path of std::array<double, n> and double[n] that are not in a vector (see
+  // read_number_array for those): '[', n numbers, ']'. The general path goes through
+  // read_array's callback, read_fixed's count and a call of read_float for each element,
+  // about 180 instructions of overhead per pair. Any other text (another count, another kind
+  // of element, anything wrong) returns false with the position back where it was: the
+  // general path then reads the array from its start, and reports what it finds as ever.
+  // Levels as in read_array, which raises depth_ first.
   bool read_doubles(double* out, std::size_t n) {
     const char* at = start();
     if (*at != '[' || n == 0 || depth_ + 1 > tok_.options().max_depth) return false;
-    tok_.advance(1);
-    tok_.skip_ws(depth_ + 1);
-    for (std::size_t i = 0;;) {
-      detail::parsed_number x = detail::read_number<true>(tok_.position(), tok_.end());
-      if (x.k == detail::parsed_number::kind::float64)
-        out[i] = x.d;
-      else if (x.k == detail::parsed_number::kind::int64)
-        out[i] = static_cast<double>(x.i);  // as read_float: the conversion rounds correctly
-      else
-        break;
-      tok_.set_position(x.end);
-      tok_.skip_ws(depth_);  // before the closing bracket, if any whitespace
-      const char* q = tok_.position();
-      if (q == tok_.end()) break;
-      if (++i == n) {
-        if (*q != ']') break;
-        tok_.advance(1);
+    const char* p = at + 1;
+    if (!quick_row(p, out, n, depth_ + 1)) {
+      tok_.set_position(at);
+      return false;
+    }
+    tok_.set_position(p);
+    return true;
+  }
+
+  // The quick path of a std::vector of doubles (rows = false) or of std::array<double, n>
+  // (rows = true: canada.json's rings of coordinate pairs): the whole array in one loop, where
+  // the general path takes read_array's steps and a call of read_doubles for each element.
+  // element() gives where the next element's n doubles go. Any other text returns false with
+  // the position back at the array: the caller then forgets the elements it was given and
+  // reads the array again by the general path, which reports what it finds as ever.
+  template <std::size_t n, bool rows, class Element>
+  bool read_number_array(Element&& element) {
+    const char* at = start();
+    if (*at != '[' || depth_ + (rows ? 2 : 1) > tok_.options().max_depth) return false;
+    const char* p = at + 1;
+    const char* const end = tok_.end();
+    const std::size_t level = depth_;  // of the array itself
+    number_gap(p, level + 1);
+    if (p != end && *p == ']') {
+      tok_.set_position(p + 1);
+      return true;
+    }
+    for (;;) {
+      double* out = element();
+      if constexpr (rows) {
+        if (p == end || *p != '[') break;
+        ++p;
+        if (!quick_row(p, out, n, level + 2)) break;
+      } else {
+        if (!quick_double(p, *out)) break;
+      }
+      number_gap(p, level);  // before the closing bracket, if any whitespace
+      if (p == end) break;
+      if (*p == ',') {
+        ++p;
+        number_gap(p, level + 1);
+        continue;
+      }
+      if (*p == ']') {
+        tok_.set_position(p + 1);
         return true;
       }
-      if (*q != ',') break;
-      tok_.skip_separator(depth_ + 1);
+      break;
     }
     tok_.set_position(at);
     return false;

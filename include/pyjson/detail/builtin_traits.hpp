@@ -527,6 +527,36 @@ template <class E, class V>
 // (median 22 points) take 480 allocations instead of 3,055. Elements are value-initialized
 // before they are read, as emplace_back() does; being trivially copyable, they need no
 // destructor. The element's read has one call site, so that it is inlined as before.
+// The general path: each element through read_array and r.read.
+template <class T, class E>
+void read_buffered_elements(pyjson::reader& r, T& out, element_buffer<E>& b, std::size_t& count) {
+  r.read_array([&] {
+    E* e = count < b.room ? ::new (static_cast<void*>(b.data + count)) E()
+                          : next_element_past_room(b, count, out);
+    ++count;
+    r.read(*e);
+  });
+}
+
+// Elements read by reader::read_number_array: doubles, and std::array<double, n> (of n > 0),
+// unless a traits<T>::read of the user's reads them.
+template <class E>
+struct double_rows : std::false_type {};
+template <>
+struct double_rows<double> : std::bool_constant<!has_custom_read<double>> {
+  static constexpr std::size_t n = 1;
+  static constexpr bool rows = false;
+  static double* data(double& d) noexcept { return &d; }
+};
+template <std::size_t N>
+struct double_rows<std::array<double, N>>
+    : std::bool_constant<N != 0 && !has_custom_read<double> &&
+                         !has_custom_read<std::array<double, N>>> {
+  static constexpr std::size_t n = N;
+  static constexpr bool rows = true;
+  static double* data(std::array<double, N>& a) noexcept { return a.data(); }
+};
+
 template <class T>
 void read_buffered_vector(pyjson::reader& r, T& out) {
   using E = typename T::value_type;
@@ -535,12 +565,25 @@ void read_buffered_vector(pyjson::reader& r, T& out) {
   element_buffer<E> b{reinterpret_cast<E*>(storage), held_max};
   std::size_t count = 0;  // elements read so far
   out.clear();
-  r.read_array([&] {
-    E* e = count < b.room ? ::new (static_cast<void*>(b.data + count)) E()
-                          : next_element_past_room(b, count, out);
-    ++count;
-    r.read(*e);
-  });
+  if constexpr (double_rows<E>::value) {
+    // Doubles, or arrays of them: the whole array in one loop (see read_number_array), for
+    // canada.json's rings 2.5% fewer instructions per number. An element is written whole
+    // before the array counts as read, so it is not zeroed first. When the loop gives up, its
+    // elements are forgotten and the general path reads the array from the start.
+    auto element = [&]() -> double* {
+      E* e = count < b.room ? ::new (static_cast<void*>(b.data + count)) E
+                            : next_element_past_room(b, count, out);
+      ++count;
+      return double_rows<E>::data(*e);
+    };
+    if (!r.read_number_array<double_rows<E>::n, double_rows<E>::rows>(element)) {
+      count = 0;
+      out.clear();  // what went into the vector itself, when no buffer was free
+      read_buffered_elements(r, out, b, count);
+    }
+  } else {
+    read_buffered_elements(r, out, b, count);
+  }
   if (b.into_vector) return;
   if (count > 4) {
     out.assign(b.data, b.data + count);
