@@ -3273,14 +3273,22 @@ __extension__ typedef unsigned __int128 uint128;  // __extension__: GCC/clang bu
 //
 // eisel_lemire_inline is the body, forced inline; eisel_lemire is the same as a function of its
 // own, which most callers call (see read_number for the one that inlines it).
+//
+// Fraction = true is the body for -19 <= q <= -1, read_number's quick path (a literal of at most
+// 19 digits with a fraction and no exponent): w * 10^q then lies between 10^-19 and 2^64, far
+// from subnormals and from overflow, and above the table's end, no exact tie is possible for q
+// below -4, and the table's entries for q from -27 on are exact enough that the second
+// product decides; so those tests are left out (canada.json: about 8 fewer instructions a
+// number). eisel_lemire_fraction is that body as a function of its own.
+template <bool Fraction = false>
 [[gnu::always_inline]] inline bool eisel_lemire_inline(std::uint64_t w, long long q, bool negative,
                                                        double& out) noexcept {
   // Beyond 10^308 every nonzero w overflows; below the table, from_chars decides.
-  if (q < pow5_min_exponent || q > 308) return false;
+  if (!Fraction && (q < pow5_min_exponent || q > 308)) return false;
   // w * 10^q can lie exactly halfway between two doubles only for q in [-4, 23] (w < 2^64).
   // For q >= 0 the table entry is exact and the tie is seen below; for q < 0 it is truncated,
   // which hides the tie, so a possible one (5^-q divides w) goes to from_chars.
-  if (q < 0 && q >= -4) {
+  if ((Fraction || q < 0) && q >= -4) {
     static constexpr std::uint64_t pow5[] = {1, 5, 25, 125, 625};
     if (w % pow5[-q] == 0) return false;
   }
@@ -3299,15 +3307,16 @@ __extension__ typedef unsigned __int128 uint128;  // __extension__: GCC/clang bu
     if (lo < carry_in) ++hi;
     // Still all ones: the truncation may hide a carry, unless q is small enough for the
     // product to be exact.
-    if (lo == ~std::uint64_t(0) && (q < -27 || q > 55)) return false;
+    if (!Fraction && lo == ~std::uint64_t(0) && (q < -27 || q > 55)) return false;
   }
   int upper = static_cast<int>(hi >> 63);
   std::uint64_t mantissa = hi >> (upper + 9);
   // Biased binary exponent: floor(q * log2(10)) + 63 from the normalization, + 1023.
   long long power2 = ((217706 * q) >> 16) + 63 + upper - lz + 1023;
-  if (power2 <= 0) return false;  // subnormal: rare, from_chars rounds it
+  if (!Fraction && power2 <= 0) return false;  // subnormal: rare, from_chars rounds it
   // An exact tie between two doubles (possible only for small |q|) rounds to even.
-  if (lo <= 1 && q >= 0 && q <= 23 && (mantissa & 3) == 1 && (mantissa << (upper + 9)) == hi)
+  if (!Fraction && lo <= 1 && q >= 0 && q <= 23 && (mantissa & 3) == 1 &&
+      (mantissa << (upper + 9)) == hi)
     mantissa &= ~std::uint64_t(1);
   mantissa += mantissa & 1;  // round half up on the extra bit...
   mantissa >>= 1;
@@ -3316,7 +3325,7 @@ __extension__ typedef unsigned __int128 uint128;  // __extension__: GCC/clang bu
     ++power2;
   }
   mantissa &= ~(std::uint64_t(1) << 52);
-  if (power2 >= 0x7FF) return false;  // overflow: from_chars gives the infinity
+  if (!Fraction && power2 >= 0x7FF) return false;  // overflow: from_chars gives the infinity
   std::uint64_t bits = mantissa | static_cast<std::uint64_t>(power2) << 52 |
                        static_cast<std::uint64_t>(negative) << 63;
   out = std::bit_cast<double>(bits);
@@ -3325,6 +3334,9 @@ __extension__ typedef unsigned __int128 uint128;  // __extension__: GCC/clang bu
 
 inline bool eisel_lemire(std::uint64_t w, long long q, bool negative, double& out) noexcept {
   return eisel_lemire_inline(w, q, negative, out);
+}
+inline bool eisel_lemire_fraction(std::uint64_t w, long long q, double& out) noexcept {
+  return eisel_lemire_inline<true>(w, q, false, out);
 }
 
 // (-1)^negative * w * 10^q correctly rounded, when a fast path decides it: zero, Clinger's
@@ -3713,8 +3725,8 @@ template <bool InlineFloat = false>
     // 2^53: that branch was mispredicted late, and typed loads of canada.json were 8-10%
     // slower.
     d = static_cast<double>(run.acc) / exact_pow10[frac_digits];
-  } else if (run.acc == 0 || !(InlineFloat ? eisel_lemire_inline(run.acc, q, false, d)
-                                           : eisel_lemire(run.acc, q, false, d))) {
+  } else if (run.acc == 0 || !(InlineFloat ? eisel_lemire_inline<true>(run.acc, q, false, d)
+                                           : eisel_lemire_fraction(run.acc, q, d))) {
     // Rare: w = 0 (16 zeros or more), or a case Eisel-Lemire leaves open (a possible tie).
     // decimal_to_double decides as read_number_general does, so both paths agree.
     if (!decimal_to_double(run.acc, q, false, d))
