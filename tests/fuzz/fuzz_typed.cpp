@@ -38,6 +38,9 @@ struct leaf {
   std::optional<std::vector<std::optional<std::int8_t>>> bits;
   std::array<double, 2> range;
   std::map<std::string, bool> flags;
+  // Vectors of doubles and of pairs have a quick path of their own (read_number_array).
+  std::optional<std::vector<std::array<double, 2>>> ring;
+  std::optional<std::vector<double>> series;
 };
 
 struct record {
