@@ -4284,7 +4284,11 @@ class reader {
   /// Decoding writes into scratch through a pointer: scratch only grows (its size is room,
   /// not the decoded length, which is `decoded`), so a run and an escape cost two plain
   /// copies rather than appends that check the capacity byte by byte.
-  std::string_view read_string(std::string& scratch) {
+  //
+  // Aligned to 64 bytes, so that where its loops fall in the CPU's fetch blocks depends on
+  // its own code alone. Placed on a 16-byte boundary by an unrelated change elsewhere, it
+  // loaded gsoc-2018.json (long strings) 7-11% slower, and typed reads of it too.
+  [[gnu::aligned(64)]] std::string_view read_string(std::string& scratch) {
     clean_ = true;
     const char* quote = p_;
     const char* p = p_ + 1;
@@ -4378,6 +4382,32 @@ class reader {
         p += n;
       } while (p < end_ && static_cast<unsigned char>(*p) >= 0x80);
     }
+  }
+
+  /// read_string for callers that have not looked at the string yet (typed reads, and values
+  /// they skip). A string of at most 31 bytes that is all ASCII without escapes, the usual
+  /// key or field, is found from one or two 16-byte loads here; any other goes to
+  /// read_string, whose loop and the registers it saves on entry cost about twenty
+  /// instructions a call before the first byte is looked at.
+  [[gnu::always_inline]] std::string_view read_string_quick(std::string& scratch) {
+#if defined(__SSE2__)
+    const char* p = p_ + 1;
+    if (end_ - p >= 32) {
+      unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+      // None in the first sixteen: the first in the next, or byte 31, which, being no quote
+      // then, sends the string to read_string.
+      if (mask == 0)
+        mask = (special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16))) | 0x8000)
+               << 16;
+      auto n = static_cast<std::size_t>(__builtin_ctz(mask));
+      if (p[n] == '"') {
+        clean_ = true;
+        p_ = p + n + 1;
+        return {p, n};
+      }
+    }
+#endif
+    return read_string(scratch);
   }
 
   // Out of line: resize() is a lot of code for read_string's loop to carry.
@@ -6572,7 +6602,7 @@ class reader {
   std::string_view read_string() {
     const char* p = start();
     if (*p != '"') mismatch("string", p);
-    return tok_.read_string(scratch_);
+    return tok_.read_string_quick(scratch_);
   }
 
   /// An array: calls each() once per element; each() must read (or skip) the element.
@@ -6624,7 +6654,7 @@ class reader {
     // the builder's loop, which only containers need.
     const char c = *start();
     if (c == '"') {
-      tok_.read_string(skip_scratch_);
+      tok_.read_string_quick(skip_scratch_);
       return;
     }
     if (c != '[' && c != '{') {
@@ -6843,7 +6873,7 @@ class reader {
       if (key.data() != nullptr) {
         tok_.set_position(q + 2 + key.size());
       } else {
-        key = tok_.read_string(key_scratch_);
+        key = tok_.read_string_quick(key_scratch_);
         if (key.data() == key_scratch_.data()) {
           owned = key;
           key = owned;

@@ -381,6 +381,55 @@ TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
   }
 }
 
+// Typed reads take a string of at most 31 plain ASCII bytes from one or two 16-byte loads
+// (reader::read_string_quick) and give any other to read_string: around those lengths, with
+// a byte that needs a look at each place and few or many bytes after the string, a field, a
+// skipped value and an unknown key read what loads reads, or raise its error at the same
+// position.
+TEST_CASE("typed: strings around 16 and 32 bytes read as loads reads them, kept or skipped") {
+  const std::string specials[] = {"\\n", "\t", "\xC3\xA9", "\x1F", "\xFF", "\\u0041"};
+  auto outcome = [](auto read) -> std::string {
+    try {
+      return read();
+    } catch (const pyjson::decode_error& e) {
+      return std::string("error: ") + e.what() + " @" + std::to_string(e.byte_pos());
+    }
+  };
+  std::size_t checked = 0;
+  for (std::size_t length = 0; length <= 40; ++length) {
+    std::vector<std::string> strings = {std::string(length, 'a')};
+    for (const std::string& special : specials)
+      for (std::size_t at = 0; at <= length; ++at)
+        strings.push_back(std::string(at, 'b') + special + std::string(length - at, 'c'));
+    for (const std::string& body : strings) {
+      for (std::size_t after : {0, 1, 15, 16, 31, 40}) {
+        for (bool strict : {true, false}) {
+          const pyjson::load_options opt{.strict = strict};
+          std::string text = "\"" + body + "\"" + std::string(after, ' ');
+          CAPTURE(text, strict);
+          std::string want = outcome([&] { return pyjson::loads(text, opt).get<std::string>(); });
+          CHECK(outcome([&] { return pyjson::loads<std::string>(text, opt); }) == want);
+          // As the value of a key no field has, skipped, and then as a field.
+          std::string object = R"({"street": "s", "zip": 1, "extra": )" + text + "}";
+          want = outcome([&] { return pyjson::dumps(pyjson::loads(object, opt)["zip"]); });
+          CHECK(outcome([&] { return std::to_string(pyjson::loads<address>(object, opt).zip); }) ==
+                want);
+          object = R"({"zip": 1, "street": )" + text + "}";
+          want = outcome([&] { return pyjson::loads(object, opt)["street"].get<std::string>(); });
+          CHECK(outcome([&] { return pyjson::loads<address>(object, opt).street; }) == want);
+          // As a key no field has.
+          object = "{" + text + R"(: 0, "street": "s", "zip": 1})";
+          want = outcome([&] { return pyjson::dumps(pyjson::loads(object, opt)["zip"]); });
+          CHECK(outcome([&] { return std::to_string(pyjson::loads<address>(object, opt).zip); }) ==
+                want);
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked == 2 * 6 * (41 + 6 * (41 * 42 / 2)));
+}
+
 // Python parses the whole text before it maps anything: when a type error comes first and a
 // syntax error later, loads<T> raises the same decode_error (message and positions) as loads.
 TEST_CASE("typed: a syntax error anywhere beats an earlier type error") {

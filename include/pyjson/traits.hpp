@@ -305,7 +305,7 @@ class reader {
   std::string_view read_string() {
     const char* p = start();
     if (*p != '"') mismatch("string", p);
-    return tok_.read_string(scratch_);
+    return tok_.read_string_quick(scratch_);
   }
 
   /// An array: calls each() once per element; each() must read (or skip) the element.
@@ -357,7 +357,7 @@ class reader {
     // the builder's loop, which only containers need.
     const char c = *start();
     if (c == '"') {
-      tok_.read_string(skip_scratch_);
+      tok_.read_string_quick(skip_scratch_);
       return;
     }
     if (c != '[' && c != '{') {
@@ -576,7 +576,7 @@ class reader {
       if (key.data() != nullptr) {
         tok_.set_position(q + 2 + key.size());
       } else {
-        key = tok_.read_string(key_scratch_);
+        key = tok_.read_string_quick(key_scratch_);
         if (key.data() == key_scratch_.data()) {
           owned = key;
           key = owned;
