@@ -14,6 +14,7 @@
 #include <forward_list>
 #include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -597,6 +598,70 @@ void read_buffered_vector(pyjson::reader& r, T& out) {
   }
 }
 
+// A std::vector of other elements that move cheaply and without throwing (structs holding
+// strings or vectors, strings): read through read_held_vector.
+template <class T>
+concept held_vector = std::same_as<T, std::vector<typename T::value_type>> && !buffered_vector<T> &&
+                      !std::same_as<typename T::value_type, bool> &&
+                      std::is_nothrow_move_constructible_v<typename T::value_type> &&
+                      sizeof(typename T::value_type) <= 64;
+
+// Where read_held_vector keeps the first elements of an array.
+template <class E, std::size_t N>
+struct held_elements {
+  alignas(E) unsigned char storage[N * sizeof(E)];
+  std::size_t count = 0;  // elements constructed, from the start
+  held_elements() = default;
+  held_elements(const held_elements&) = delete;
+  held_elements& operator=(const held_elements&) = delete;
+  ~held_elements() {
+    for (std::size_t i = 0; i < count; ++i) at(i)->~E();
+  }
+  void* slot(std::size_t i) noexcept { return storage + i * sizeof(E); }
+  E* at(std::size_t i) noexcept { return std::launder(reinterpret_cast<E*>(slot(i))); }
+};
+
+// The element after the held ones, and every one after it: the first time, the vector takes
+// room for twice as many and the held ones.
+template <class V, class E, std::size_t N>
+[[gnu::noinline]] E& next_held_element(V& out, held_elements<E, N>& held, bool& spilled) {
+  if (!spilled) {
+    out.reserve(2 * N);
+    for (std::size_t i = 0; i < held.count; ++i) out.push_back(std::move(*held.at(i)));
+    for (std::size_t i = 0; i < held.count; ++i) held.at(i)->~E();
+    held.count = 0;
+    spilled = true;
+  }
+  return out.emplace_back();
+}
+
+// The first eight elements of such a vector are read into a buffer on the stack and moved
+// into the vector, allocated once at their count, when the array closes; from the ninth on,
+// the vector takes them itself (with room for sixteen at first). Grown one element at a time,
+// each of citm_catalog.json's 907 lists of areas (1 to 16 of them) was allocated up to five
+// times, its elements moved at each step. Eight, and at most 512 bytes: typed reads recurse,
+// and a recursive type (a tree of vectors of nodes) has one such buffer at each level.
+template <class T>
+void read_held_vector(pyjson::reader& r, T& out) {
+  using E = typename T::value_type;
+  held_elements<E, 8> held;
+  bool spilled = false;
+  out.clear();
+  r.read_array([&] {
+    E* e;  // one call site for the element's read, which is inlined
+    if (held.count < 8 && !spilled) {
+      e = ::new (held.slot(held.count)) E();
+      ++held.count;
+    } else {
+      e = &next_held_element(out, held, spilled);
+    }
+    r.read(*e);
+  });
+  if (spilled) return;
+  out.reserve(held.count);
+  for (std::size_t i = 0; i < held.count; ++i) out.push_back(std::move(*held.at(i)));
+}
+
 template <class T>
 void read_sequence(pyjson::reader& r, T& out) {
   if constexpr (std::is_array_v<T>) {
@@ -613,6 +678,8 @@ void read_sequence(pyjson::reader& r, T& out) {
     read_fixed(r, out, std::tuple_size_v<T>, [&](std::size_t i) { r.read(out[i]); });
   } else if constexpr (buffered_vector<T>) {
     read_buffered_vector(r, out);
+  } else if constexpr (held_vector<T>) {
+    read_held_vector(r, out);
   } else if constexpr (requires { out.emplace_back(); }) {
     out.clear();
     r.read_array([&] { r.read(out.emplace_back()); });
