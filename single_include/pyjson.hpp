@@ -7759,6 +7759,16 @@ struct held_elements {
   }
   void* slot(std::size_t i) noexcept { return storage + i * sizeof(E); }
   E* at(std::size_t i) noexcept { return std::launder(reinterpret_cast<E*>(slot(i))); }
+  // Moves the held elements into `out`, which first takes room for `room` elements; none is
+  // held after. The moves cannot throw (held_vector asks for that), so a failed reserve leaves
+  // the elements here, for the destructor.
+  template <class V>
+  void move_into(V& out, std::size_t room) {
+    out.reserve(room);
+    for (std::size_t i = 0; i < count; ++i) out.push_back(std::move(*at(i)));
+    for (std::size_t i = 0; i < count; ++i) at(i)->~E();
+    count = 0;
+  }
 };
 
 // The element after the held ones, and every one after it: the first time, the vector takes
@@ -7766,10 +7776,7 @@ struct held_elements {
 template <class V, class E, std::size_t N>
 [[gnu::noinline]] E& next_held_element(V& out, held_elements<E, N>& held, bool& spilled) {
   if (!spilled) {
-    out.reserve(2 * N);
-    for (std::size_t i = 0; i < held.count; ++i) out.push_back(std::move(*held.at(i)));
-    for (std::size_t i = 0; i < held.count; ++i) held.at(i)->~E();
-    held.count = 0;
+    held.move_into(out, 2 * N);
     spilled = true;
   }
   return out.emplace_back();
@@ -7797,9 +7804,7 @@ void read_held_vector(pyjson::reader& r, T& out) {
     }
     r.read(*e);
   });
-  if (spilled) return;
-  out.reserve(held.count);
-  for (std::size_t i = 0; i < held.count; ++i) out.push_back(std::move(*held.at(i)));
+  if (!spilled) held.move_into(out, held.count);
 }
 
 template <class T>
