@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 compilers=("$@")
 [ ${#compilers[@]} -gt 0 ] || compilers=(clang gcc)
-tests=${PYJSON_SANITIZE_TESTS:-'^(unit_tests|differential_python|cli_matches_json_tool|no_exceptions.*|fuzz_regressions)$'}
+tests=${PYJSON_SANITIZE_TESTS:-'^(unit_tests|shared_keys_fresh|differential_python|cli_matches_json_tool|no_exceptions.*|fuzz_regressions)$'}
 jobs=${PYJSON_SANITIZE_JOBS:-2}
 sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cxx_flags="$sanitizers -fno-omit-frame-pointer -g -O1"

@@ -6,10 +6,13 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <mutex>
 #include <pyjson.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -790,4 +793,169 @@ TEST_CASE("value: parses and typed vectors use the thread's buffer, or their own
     CHECK(b->capacity_ == 0);
     b->give_back();
   }
+}
+
+TEST_CASE("value: keys of 15 to 31 bytes are shared among loaded objects, and outlive them",
+          "[value][threads][shared_keys]") {
+  // Other tests fill the process's table of shared keys. CTest runs this test once more alone
+  // (shared_keys_fresh), in a process whose table is empty at first, where the keys below
+  // must be shared wherever their slot is free.
+  const bool fresh = std::getenv("PYJSON_TEST_FRESH_PROCESS") != nullptr;
+  if (fresh)
+    for (auto& slot : pyjson::detail::shared_key_table) REQUIRE(slot.load() == nullptr);
+  // A key's text in a loaded object, and where that text lies.
+  auto key_of = [](const value& object, std::size_t i) { return object.items()[i].key(); };
+  // Where the process's shared key of a text lies, or null when the text has none.
+  auto shared_text = [](std::string_view key) -> const char* {
+    for (auto& slot : pyjson::detail::shared_key_table) {
+      pyjson::detail::string_block* b = slot.load();
+      if (b != nullptr && std::string_view(b->data(), b->size()) == key) return b->data();
+    }
+    return nullptr;
+  };
+  // The slot of a key of 15 to 31 bytes (for 15, its 16th byte is the closing quote).
+  auto home_of = [](std::string_view k) {
+    std::string quoted = std::string(k) + '"';
+    std::uint64_t a0, a1, b;
+    std::memcpy(&a0, quoted.data(), 8);
+    std::memcpy(&a1, quoted.data() + 8, 8);
+    std::memcpy(&b, k.data() + k.size() - 8, 8);
+    return pyjson::detail::shared_key_slot(a0, a1, b, k.size());
+  };
+  // A key of a loaded object is the shared key of its text when there is one, else a text of
+  // its own. A key of 15 to 31 plain bytes (with 32 bytes of text after its opening quote, as
+  // every one below) has one unless its slot holds another key: other tests fill the table.
+  // Spaces after each document give its last keys those 32 bytes.
+  const std::string pad(32, ' ');
+  std::size_t shared = 0, own = 0;
+  std::set<std::size_t> slots_taken;
+  auto check_key = [&](const value& a, const value& b, std::size_t i, std::string_view want) {
+    CHECK(key_of(a, i) == want);
+    CHECK(key_of(b, i) == want);
+    if (const char* text = shared_text(want)) {
+      CHECK((want.size() >= 15 && want.size() <= 31));
+      CHECK(key_of(a, i).data() == text);
+      CHECK(key_of(b, i).data() == text);
+      ++shared;
+    } else {
+      CHECK(key_of(a, i).data() != key_of(b, i).data());
+      if (want.size() >= 15 && want.size() <= 31)
+        CHECK(pyjson::detail::shared_key_table[home_of(want)].load() != nullptr);
+      ++own;
+    }
+  };
+  // Keys of every length from 14 to 32 bytes: one byte repeated, and the same with a single
+  // byte changed, at every position.
+  for (std::size_t len = 14; len <= 32; ++len) {
+    std::vector<std::string> keys{std::string(len, 'k')};
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string k(len, 'k');
+      k[at] = static_cast<char>('A' + at % 26);
+      keys.push_back(k);
+    }
+    std::string text = "{";
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      text += (i ? ", \"" : "\"") + keys[i] + numbered("\": ", i);
+    text += "}";
+    CAPTURE(text);
+    value a = pyjson::loads(text + pad), b = pyjson::loads(text + pad);
+    REQUIRE(a.size() == keys.size());
+    for (const std::string& k : keys)
+      if (k.size() >= 15 && k.size() <= 31) slots_taken.insert(home_of(k));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      check_key(a, b, i, keys[i]);
+      CHECK(a[keys[i]] == value(static_cast<std::int64_t>(i)));
+    }
+    CHECK(pyjson::dumps(a) == text);
+  }
+  CHECK(shared + own == 19 + 14 + 391 + 32);
+  // Alone in the process, every slot that one of these keys goes to holds the first of them.
+  if (fresh) CHECK(shared == slots_taken.size());
+  // A shared key outlives the values that held it; a copy has a text of its own.
+  const std::string doc = R"({"profile_text_color": 1, "a_fifteen_byte_": 2})";
+  value copy;
+  {
+    value v = pyjson::loads(doc + pad), w = pyjson::loads(doc + pad);
+    check_key(v, w, 0, "profile_text_color");
+    check_key(v, w, 1, "a_fifteen_byte_");
+    copy = v;
+    CHECK(key_of(copy, 0).data() != key_of(v, 0).data());
+  }
+  for (int i = 0; i < 100; ++i) CHECK(pyjson::loads(doc).size() == 2);
+  pyjson::release_cached_blocks();
+  value again = pyjson::loads(doc + pad), again2 = pyjson::loads(doc + pad);
+  check_key(again, again2, 0, "profile_text_color");
+  CHECK(pyjson::dumps(copy) == doc);
+  // Eight keys of one slot: at most one of them shared, each read back as written, in objects
+  // of one shape too.
+  for (std::size_t len : {15, 16, 24, 31}) {
+    std::string base = "crowded-slot-key-0000000000000000";
+    base.resize(len);
+    std::vector<std::string> crowd{base};
+    for (std::size_t i = 0; crowd.size() < 8; ++i) {
+      std::string k = base, digits = std::to_string(i);
+      k.replace(k.size() - digits.size(), digits.size(), digits);
+      if (k != base && home_of(k) == home_of(base)) crowd.push_back(k);
+    }
+    std::string text = "[";
+    for (int round = 0; round < 3; ++round) {
+      text += "{";
+      for (std::size_t i = 0; i < crowd.size(); ++i)
+        text += (i ? ", \"" : "\"") + crowd[i] + numbered("\": ", i);
+      text += "}, ";
+    }
+    text += "{}]";
+    CAPTURE(text);
+    value a = pyjson::loads(text + pad), b = pyjson::loads(text + pad);
+    std::size_t shared_before = shared;
+    for (std::size_t o = 0; o < 3; ++o)
+      for (std::size_t i = 0; i < crowd.size(); ++i) {
+        check_key(a[o], b[2 - o], i, crowd[i]);
+        CHECK(a[o][crowd[i]] == value(static_cast<std::int64_t>(i)));
+      }
+    CHECK(shared - shared_before <= 3);
+    CHECK(pyjson::dumps(a) == text);
+  }
+  // A key written with an escape is the same key as a shared one: in an object whose keys were
+  // seen before without the repeat, the later one still replaces the first one's value.
+  const std::string plain = R"({"profile_link_color": 1, "b": 2, "c": 3, "d": 4})";
+  for (int round = 0; round < 3; ++round) {
+    CHECK(pyjson::loads(plain).size() == 4);
+    CHECK(pyjson::dumps(pyjson::loads(
+              R"({"profile_link_color": 1, "b": 2, "c": 3, "profile_\u006cink_color": 4})")) ==
+          R"({"profile_link_color": 4, "b": 2, "c": 3})");
+    CHECK(pyjson::dumps(pyjson::loads(
+              R"({"profile_\u006cink_color": 1, "b": 2, "c": 3, "profile_link_color": 4})")) ==
+          R"({"profile_link_color": 4, "b": 2, "c": 3})");
+  }
+  // Threads loading objects with the same new keys at once, each freeing its values, one
+  // thread's values freed in another: every key reads back as written.
+  std::string many = "[";
+  for (int o = 0; o < 20; ++o) {
+    many += o ? ", {" : "{";
+    for (int k = 0; k < 12; ++k)
+      many += numbered(k ? ", \"thread-shared-key-" : "\"thread-shared-key-",
+                       static_cast<std::size_t>(k)) +
+              numbered("\": ", static_cast<std::size_t>(o));
+    many += "}";
+  }
+  many += "]";
+  std::atomic<int> wrong{0};
+  std::vector<value> handed(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        value v = pyjson::loads(many);
+        if (pyjson::dumps(v) != many) ++wrong;
+        if (round == 49) handed[t] = std::move(v);
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(wrong == 0);
+  for (value& v : handed) {
+    CHECK(pyjson::dumps(v) == many);
+    v = value();
+  }
+  CHECK(pyjson::dumps(pyjson::loads(many)) == many);
 }

@@ -579,6 +579,88 @@ inline string_block* new_string_block(std::string_view s, bool clean = false) {
   return b;
 }
 
+// A value's byte 8 for a shared key (see shared_key) in place of its block's size class; no
+// class is this large.
+inline constexpr unsigned char shared_key_class = 0xFF;
+#if defined(__SSE2__)
+// Keys of 15 to 31 plain ASCII bytes, each kept once for the whole process, which objects that
+// loads builds point to instead of a block of their own (as Python's json module, whose
+// decoder makes one string object of each key and reuses it). twitter.json has 4,253 such keys,
+// a third of its keys, of 30 different texts ("profile_background_color"); each took a block
+// to allocate, fill and free. A value holding a shared key marks it in byte 8, in place
+// of its block's size class, and destroying it frees nothing.
+//
+// The table: 1,024 slots, each empty or holding one key for good. A key goes to one slot,
+// chosen from its first 16 bytes, its last 8 and its length; the first key there keeps it, and
+// other keys of that slot are stored in blocks of their own as before. So at most 1,024 keys
+// of at most 48 bytes each are ever kept, whatever the input. A slot is filled with a
+// compare-and-swap, and a kept key is never written again, so any thread may read it. Keys
+// that fill the table and never come back (a large object keyed by dates, say) cost later keys
+// their sharing only: a key that finds another in its slot is stored as before, after one
+// 16-byte comparison (twitter.json, with all its keys' slots taken, took 2.1% more
+// instructions per parse than without shared keys).
+inline constinit std::atomic<string_block*> shared_key_table[1024]{};
+
+// The slot of a key of n bytes whose first 16 bytes are `a0` and `a1` and whose last 8 are `b`
+// (as loaded, little-endian): all of a key of up to 24 bytes, and where longer keys of one
+// length most often differ (their words, numbered keys).
+inline std::size_t shared_key_slot(std::uint64_t a0, std::uint64_t a1, std::uint64_t b,
+                                   std::size_t n) noexcept {
+  return static_cast<std::size_t>(
+      ((a0 ^ std::rotl(a1, 19) ^ std::rotl(b, 41) ^ n) * 0x9E3779B97F4A7C15ull) >> 54);
+}
+
+// Whether block k holds the n bytes (15 <= n <= 31) whose first 16 are in `first` and whose
+// last 16 are in `last`: its first 16 (15 for n = 15, whose 16th is the block's terminating
+// NUL) and, from 17 bytes on, its last 16.
+inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::size_t n) noexcept {
+  if (k->size() != n) return false;
+  const char* d = reinterpret_cast<const char*>(k + 1);
+  unsigned same = static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_cmpeq_epi8(first, _mm_loadu_si128(reinterpret_cast<const __m128i*>(d)))));
+  if (n > 16)
+    same &= static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(last, _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + n - 16)))));
+  unsigned want = n == 15 ? 0x7FFFu : 0xFFFFu;
+  return (same & want) == want;
+}
+
+// shared_key for an empty slot: the key kept there, unless another thread was first.
+[[gnu::noinline]] inline string_block* shared_key_keep(std::atomic<string_block*>& slot,
+                                                       __m128i first, __m128i last,
+                                                       std::size_t n) noexcept {
+  // Room for 32 bytes of text, so that the loads in holds_key stay inside the block.
+  auto* fresh = static_cast<string_block*>(::operator new(sizeof(string_block) + 32, std::nothrow));
+  if (fresh == nullptr) return nullptr;
+  char* d = fresh->data();
+  std::memset(d, 0, 32);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), first);
+  if (n > 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), last);
+  d[n] = '\0';
+  fresh->size_and_clean = n | string_block::clean_bit;
+  string_block* k = nullptr;
+  if (slot.compare_exchange_strong(k, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
+    return fresh;
+  ::operator delete(fresh);  // k is the other thread's key
+  return holds_key(k, first, last, n) ? k : nullptr;
+}
+
+// The shared key of the n bytes (15 <= n <= 31, plain ASCII) whose first 16 are in `first` and
+// whose last 16 are in `last` (they overlap; for n = 15, `first` holds the closing quote as its
+// last byte), or null when its slot holds another key or memory runs out.
+[[gnu::always_inline]] inline string_block* shared_key(__m128i first, __m128i last,
+                                                       std::size_t n) noexcept {
+  // For n = 15, the second word holds the closing quote, as it does in every such key.
+  std::atomic<string_block*>& slot = shared_key_table[shared_key_slot(
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(first)),
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(first, first))),
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(last, last))), n)];
+  string_block* k = slot.load(std::memory_order_acquire);
+  if (k != nullptr) return holds_key(k, first, last, n) ? k : nullptr;
+  return shared_key_keep(slot, first, last, n);
+}
+#endif
+
 // Keys are hashed with a random seed drawn once per process, so that they cannot be chosen to
 // collide (loads' check for repeated keys, object indexes).
 inline std::uint64_t hash_seed() {
@@ -690,7 +772,9 @@ class write_buffer {
 
 /// Frees the empty slabs, the output buffer and the key shapes this thread keeps for reuse (see
 /// PYJSON_BLOCK_CACHE_BYTES and PYJSON_WRITE_BUFFER_BYTES), for example after a large document
-/// in a thread that lives on. Values are not affected: slabs that hold blocks in use stay.
+/// in a thread that lives on. Values are not affected: slabs that hold blocks in use stay. The
+/// keys that loads shares among all threads' values (at most 1,024 keys of 15 to 31 bytes, about
+/// 56 KiB in all) stay too.
 inline void release_cached_blocks() noexcept;
 
 /// A JSON value: null, bool, integer (int64, uint64 or exact big integer), float (double),
@@ -1143,7 +1227,30 @@ struct value_access {
     b->size_and_clean = n | string_block::clean_bit;
     v.store_string_block(b, n, tag::long_string);
   }
+  // set_medium_string_bytes for a key: the shared key when there is one (see shared_key). All
+  // 16 bytes of the value are set, so that two values of one shared key are the same bytes
+  // (key_shapes compares them so).
+  static void set_medium_key_bytes(value& v, __m128i first, __m128i last, std::size_t n) {
+    if (string_block* k = shared_key(first, last, n)) {
+      unsigned char raw[16] = {};
+      std::memcpy(raw, &k, sizeof k);
+      raw[8] = shared_key_class;
+      raw[15] = static_cast<unsigned char>(tag::long_string);
+      std::memcpy(v.raw_, raw, 16);
+      return;
+    }
+    set_medium_string_bytes(v, first, last, n);
+  }
 #endif
+  // Whether v holds a shared key (see shared_key).
+  static bool is_shared_key(const value& v) noexcept {
+#if defined(__SSE2__)
+    return v.tag() == tag::long_string && v.string_block_class() == shared_key_class;
+#else
+    (void)v;
+    return false;
+#endif
+  }
   // The two words of a value: for short strings, their bytes (zero padded) and length.
   static std::uint64_t word(const value& v, int i) noexcept {
     std::uint64_t w;
@@ -1281,12 +1388,14 @@ inline void value::destroy_owned() noexcept {
   auto schedule = [&pending, heap](const value& v) noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
-      case detail::tag::big_int:
+      case detail::tag::big_int: {
         // The class from the value itself: reading it from the block's header was a cache
         // miss for nearly every long string (twitter.json loads 2% faster, its DOM freed
-        // with it; citm_catalog.json 1.5%).
-        detail::free_block_of_class(v.str_block(), v.string_block_class(), heap);
+        // with it; citm_catalog.json 1.5%). A shared key (see shared_key) is not freed.
+        std::size_t cls = v.string_block_class();
+        if (cls != detail::shared_key_class) detail::free_block_of_class(v.str_block(), cls, heap);
         break;
+      }
       case detail::tag::array: {
         auto* b = v.arr_block();
         if (detail::is_shared_empty(b)) break;
@@ -1832,7 +1941,8 @@ namespace detail {
 // Each thread keeps its shapes from one parse to the next, so that a small document pays
 // nothing to set them up (kept in each parse, they made a parse of a 4-member object take 60%
 // more instructions) and documents of one kind match from the start. Shapes are copies (a
-// short key's 16 bytes, a long key's bytes in `text`): they never point into values.
+// short key's 16 bytes, a long key's bytes in `text`): they never point into values, only to
+// shared keys (see shared_key), which are never freed.
 class key_shapes {
  public:
   key_shapes() = default;
@@ -1868,7 +1978,8 @@ class key_shapes {
     for (std::size_t i = 0; i < n; ++i) {
       const value& k = kv[2 * i];
       unsigned char* entry = s.keys[i].data();
-      if (value_access::tag_of(k) == tag::short_string) {
+      // A short key's bytes are its text; a shared key's are its one block, never freed.
+      if (value_access::tag_of(k) == tag::short_string || value_access::is_shared_key(k)) {
         std::memcpy(entry, value_access::raw(k), 16);
         continue;
       }
