@@ -4349,11 +4349,22 @@ class reader {
     skip_ws_run(level);
   }
 
+  /// Skips whitespace, if any, and tells whether the byte there is `c`: typed reading's test
+  /// for the ',' after a value and the ':' after a key, which most often come right after
+  /// them. `c` is tested first, without the test for whitespace (see value_builder::run).
+  [[gnu::always_inline]] bool next_is(char c, std::size_t level = 0) noexcept {
+    if (p_ != end_ && *p_ == c) return true;
+    skip_ws(level);
+    return p_ != end_ && *p_ == c;
+  }
+
   /// Moves past the separator at p_ (',' or ':') and the whitespace after it. The one space of
   /// ", " and ": " (Python's default layout, and after a colon in most indented text) is
   /// passed here, without the call into skip_ws's loop: +2-5% on twitter and citm_catalog.
+  /// The byte after that space must be above ' ' (a signed compare: 0x21 to 0x7F, which hold
+  /// every byte that can start a token); any other takes the general path.
   [[gnu::always_inline]] void skip_separator(std::size_t level = 0) noexcept {
-    if (end_ - p_ > 2 && p_[1] == ' ' && !is_ws(p_[2])) {
+    if (end_ - p_ > 2 && p_[1] == ' ' && static_cast<signed char>(p_[2]) > ' ') {
       p_ += 2;
       return;
     }
@@ -4836,9 +4847,19 @@ class value_builder {
       // After a value: a separator, a closing bracket, or the end of the document.
       for (;;) {
         if (frames_.empty()) return;
-        r_.skip_ws(outer_depth_ + frames_.size() - 1);  // before a closing bracket, if any
+        // The byte after the value, past whitespace when there is some (at the level of a
+        // closing bracket, if any). A ',' right after the value, the most common case in
+        // twitter.json, citm_catalog.json and canada.json, is taken without the whitespace
+        // test. With the same for ':' after a key: 3.2%, 2.4% and 2.2% fewer instructions per
+        // parse of the three, the typed read of twitter.json 1.6% fewer, and checking it (a
+        // struct without fields) 4.6% fewer.
         const char* q = r_.position();
-        char d = q < r_.end() ? *q : '\0';
+        char d = q != r_.end() ? *q : '\0';
+        if (d != ',' && is_ws(d)) {
+          r_.skip_ws(outer_depth_ + frames_.size() - 1);
+          q = r_.position();
+          d = q != r_.end() ? *q : '\0';
+        }
         if (d == ',') {
           r_.skip_separator(outer_depth_ + frames_.size());
           if (frames_.back().is_object) {
@@ -4873,9 +4894,13 @@ class value_builder {
       std::string_view key = r_.read_string(scratch_);
       if constexpr (Build) set_string(key);
     }
-    r_.skip_ws();
+    // ':' right after the key, the common case, is taken without the whitespace test.
     const char* q = r_.position();
-    if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
+    if (q == r_.end() || *q != ':') {
+      r_.skip_ws();
+      q = r_.position();
+      if (q == r_.end() || *q != ':') r_.fail("Expecting ':' delimiter", q);
+    }
     r_.skip_separator();
   }
 
@@ -6744,13 +6769,12 @@ class reader {
 #else
         each();
 #endif
-        tok_.skip_ws(depth_ - 1);  // before the closing bracket, if any whitespace
-        const char* q = tok_.position();
-        if (q < tok_.end() && *q == ',') {
+        if (tok_.next_is(',', depth_ - 1)) {  // at the closing bracket's level
           tok_.skip_separator(depth_);
           continue;
         }
-        if (q < tok_.end() && *q == ']') {
+        const char* q = tok_.position();
+        if (q != tok_.end() && *q == ']') {
           tok_.advance(1);
           break;
         }
@@ -6998,9 +7022,7 @@ class reader {
           key = owned;
         }
       }
-      tok_.skip_ws();
-      const char* colon = tok_.position();
-      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      if (!tok_.next_is(':')) tok_.fail("Expecting ':' delimiter", tok_.position());
       tok_.skip_separator();
 #if PYJSON_HAS_EXCEPTIONS
       try {
@@ -7013,13 +7035,12 @@ class reader {
 #else
       each(key);
 #endif
-      tok_.skip_ws(depth_ - 1);  // before the closing brace, if any whitespace
-      const char* d = tok_.position();
-      if (d < tok_.end() && *d == ',') {
+      if (tok_.next_is(',', depth_ - 1)) {  // at the closing brace's level
         tok_.skip_separator(depth_);
         continue;
       }
-      if (d < tok_.end() && *d == '}') {
+      const char* d = tok_.position();
+      if (d != tok_.end() && *d == '}') {
         tok_.advance(1);
         return d;
       }

@@ -328,13 +328,12 @@ class reader {
 #else
         each();
 #endif
-        tok_.skip_ws(depth_ - 1);  // before the closing bracket, if any whitespace
-        const char* q = tok_.position();
-        if (q < tok_.end() && *q == ',') {
+        if (tok_.next_is(',', depth_ - 1)) {  // at the closing bracket's level
           tok_.skip_separator(depth_);
           continue;
         }
-        if (q < tok_.end() && *q == ']') {
+        const char* q = tok_.position();
+        if (q != tok_.end() && *q == ']') {
           tok_.advance(1);
           break;
         }
@@ -582,9 +581,7 @@ class reader {
           key = owned;
         }
       }
-      tok_.skip_ws();
-      const char* colon = tok_.position();
-      if (colon == tok_.end() || *colon != ':') tok_.fail("Expecting ':' delimiter", colon);
+      if (!tok_.next_is(':')) tok_.fail("Expecting ':' delimiter", tok_.position());
       tok_.skip_separator();
 #if PYJSON_HAS_EXCEPTIONS
       try {
@@ -597,13 +594,12 @@ class reader {
 #else
       each(key);
 #endif
-      tok_.skip_ws(depth_ - 1);  // before the closing brace, if any whitespace
-      const char* d = tok_.position();
-      if (d < tok_.end() && *d == ',') {
+      if (tok_.next_is(',', depth_ - 1)) {  // at the closing brace's level
         tok_.skip_separator(depth_);
         continue;
       }
-      if (d < tok_.end() && *d == '}') {
+      const char* d = tok_.position();
+      if (d != tok_.end() && *d == '}') {
         tok_.advance(1);
         return d;
       }
