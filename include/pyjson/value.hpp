@@ -625,6 +625,17 @@ inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::s
   return (same & want) == want;
 }
 
+// The slot of the key of n bytes whose first 16 are in `first` and last 16 in `last` (see
+// shared_key).
+[[gnu::always_inline]] inline std::atomic<string_block*>& shared_key_slot_of(
+    __m128i first, __m128i last, std::size_t n) noexcept {
+  // For n = 15, the second word holds the closing quote, as it does in every such key.
+  return shared_key_table[shared_key_slot(
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(first)),
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(first, first))),
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(last, last))), n)];
+}
+
 // shared_key for an empty slot: the key kept there, unless another thread was first.
 [[gnu::noinline]] inline string_block* shared_key_keep(std::atomic<string_block*>& slot,
                                                        __m128i first, __m128i last,
@@ -650,11 +661,7 @@ inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::s
 // last byte), or null when its slot holds another key or memory runs out.
 [[gnu::always_inline]] inline string_block* shared_key(__m128i first, __m128i last,
                                                        std::size_t n) noexcept {
-  // For n = 15, the second word holds the closing quote, as it does in every such key.
-  std::atomic<string_block*>& slot = shared_key_table[shared_key_slot(
-      static_cast<std::uint64_t>(_mm_cvtsi128_si64(first)),
-      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(first, first))),
-      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(last, last))), n)];
+  std::atomic<string_block*>& slot = shared_key_slot_of(first, last, n);
   string_block* k = slot.load(std::memory_order_acquire);
   if (k != nullptr) return holds_key(k, first, last, n) ? k : nullptr;
   return shared_key_keep(slot, first, last, n);
@@ -1232,14 +1239,29 @@ struct value_access {
   // (key_shapes compares them so).
   static void set_medium_key_bytes(value& v, __m128i first, __m128i last, std::size_t n) {
     if (string_block* k = shared_key(first, last, n)) {
-      unsigned char raw[16] = {};
-      std::memcpy(raw, &k, sizeof k);
-      raw[8] = shared_key_class;
-      raw[15] = static_cast<unsigned char>(tag::long_string);
-      std::memcpy(v.raw_, raw, 16);
+      set_shared_key(v, k);
       return;
     }
     set_medium_string_bytes(v, first, last, n);
+  }
+  // The same for a key found not to be in its slot, which held k: the key is kept there when
+  // k is null (the slot empty), else stored in a block of its own.
+  static void set_missed_key_bytes(value& v, std::atomic<string_block*>& slot, string_block* k,
+                                   __m128i first, __m128i last, std::size_t n) {
+    if (k == nullptr) {
+      if (string_block* kept = shared_key_keep(slot, first, last, n)) {
+        set_shared_key(v, kept);
+        return;
+      }
+    }
+    set_medium_string_bytes(v, first, last, n);
+  }
+  // Makes v hold the shared key k.
+  static void set_shared_key(value& v, string_block* k) noexcept {
+    // Byte 8 the mark, byte 15 the tag, the rest zero.
+    const std::uint64_t high = shared_key_class | std::uint64_t(tag::long_string) << 56;
+    std::memcpy(v.raw_, &k, sizeof k);
+    std::memcpy(v.raw_ + 8, &high, 8);
   }
 #endif
   // Whether v holds a shared key (see shared_key).

@@ -860,14 +860,38 @@ class value_builder {
       n = 16 + static_cast<unsigned>(__builtin_ctz(mask | 0x8000));  // at most 31
     }
     if (p[n] != '"') return false;
-    r_.set_position(p + n + 1);
     if constexpr (Build) {
       __m128i last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-      if constexpr (Key)
-        value_access::set_medium_key_bytes(*push(), bytes, last, n);
-      else
+      if constexpr (Key) {
+        // A key already in the shared table, nearly every such key after a document's first
+        // few, takes a path without a call, so that the function needs no stack frame (no
+        // registers saved and restored); anything else is a call of its own. twitter.json:
+        // 1.3% fewer instructions per parse; with the table full of other keys, 1.3% more.
+        if (size_ == capacity_) [[unlikely]]
+          return medium_key(p, bytes, last, n);
+        std::atomic<string_block*>& slot = shared_key_slot_of(bytes, last, n);
+        string_block* k = slot.load(std::memory_order_acquire);
+        if (k == nullptr || !holds_key(k, bytes, last, n)) [[unlikely]]
+          return missed_key(p, slot, k, bytes, last, n);
+        value_access::set_shared_key(*::new (static_cast<void*>(stack_ + size_++)) value(), k);
+      } else {
         value_access::set_medium_string_bytes(*push(), bytes, last, n);
+      }
     }
+    r_.set_position(p + n + 1);
+    return true;
+  }
+  // medium_plain_string for a key when the stack is full.
+  [[gnu::noinline]] bool medium_key(const char* p, __m128i first, __m128i last, unsigned n) {
+    value_access::set_medium_key_bytes(*push(), first, last, n);
+    r_.set_position(p + n + 1);
+    return true;
+  }
+  // medium_plain_string for a key not in its slot, which held k (see set_missed_key_bytes).
+  [[gnu::noinline]] bool missed_key(const char* p, std::atomic<string_block*>& slot,
+                                    string_block* k, __m128i first, __m128i last, unsigned n) {
+    value_access::set_missed_key_bytes(*push(), slot, k, first, last, n);
+    r_.set_position(p + n + 1);
     return true;
   }
 #endif
