@@ -579,7 +579,7 @@ inline string_block* new_string_block(std::string_view s, bool clean = false) {
   return b;
 }
 
-// A value's byte 8 for a shared key (see shared_key) in place of its block's size class; no
+// A value's byte 8 for a shared key (see shared_key_table) in place of its block's size class; no
 // class is this large.
 inline constexpr unsigned char shared_key_class = 0xFF;
 #if defined(__SSE2__)
@@ -625,8 +625,9 @@ inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::s
   return (same & want) == want;
 }
 
-// The slot of the key of n bytes whose first 16 are in `first` and last 16 in `last` (see
-// shared_key).
+// The slot of the key of n bytes (15 <= n <= 31, plain ASCII) whose first 16 are in `first`
+// and whose last 16 are in `last` (they overlap; for n = 15, `first` holds the closing quote as
+// its last byte).
 [[gnu::always_inline]] inline std::atomic<string_block*>& shared_key_slot_of(
     __m128i first, __m128i last, std::size_t n) noexcept {
   // For n = 15, the second word holds the closing quote, as it does in every such key.
@@ -636,7 +637,8 @@ inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::s
       static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(last, last))), n)];
 }
 
-// shared_key for an empty slot: the key kept there, unless another thread was first.
+// Keeps a key in its empty slot (see shared_key_table) and returns it; or, when another thread
+// was first, returns that thread's key if it is this one, else null.
 [[gnu::noinline]] inline string_block* shared_key_keep(std::atomic<string_block*>& slot,
                                                        __m128i first, __m128i last,
                                                        std::size_t n) noexcept {
@@ -656,16 +658,6 @@ inline bool holds_key(const string_block* k, __m128i first, __m128i last, std::s
   return holds_key(k, first, last, n) ? k : nullptr;
 }
 
-// The shared key of the n bytes (15 <= n <= 31, plain ASCII) whose first 16 are in `first` and
-// whose last 16 are in `last` (they overlap; for n = 15, `first` holds the closing quote as its
-// last byte), or null when its slot holds another key or memory runs out.
-[[gnu::always_inline]] inline string_block* shared_key(__m128i first, __m128i last,
-                                                       std::size_t n) noexcept {
-  std::atomic<string_block*>& slot = shared_key_slot_of(first, last, n);
-  string_block* k = slot.load(std::memory_order_acquire);
-  if (k != nullptr) return holds_key(k, first, last, n) ? k : nullptr;
-  return shared_key_keep(slot, first, last, n);
-}
 #endif
 
 // Keys are hashed with a random seed drawn once per process, so that they cannot be chosen to
@@ -1234,25 +1226,18 @@ struct value_access {
     b->size_and_clean = n | string_block::clean_bit;
     v.store_string_block(b, n, tag::long_string);
   }
-  // set_medium_string_bytes for a key: the shared key when there is one (see shared_key). All
-  // 16 bytes of the value are set, so that two values of one shared key are the same bytes
-  // (key_shapes compares them so).
-  static void set_medium_key_bytes(value& v, __m128i first, __m128i last, std::size_t n) {
-    if (string_block* k = shared_key(first, last, n)) {
+  // set_medium_string_bytes for a key: the shared key when there is one (see shared_key_table); k
+  // is what its slot held. All 16 bytes of the value are set, so that two values of one shared
+  // key are the same bytes (key_shapes compares them so).
+  static void set_medium_key_bytes(value& v, std::atomic<string_block*>& slot, string_block* k,
+                                   __m128i first, __m128i last, std::size_t n) {
+    if (k == nullptr)
+      k = shared_key_keep(slot, first, last, n);
+    else if (!holds_key(k, first, last, n))
+      k = nullptr;
+    if (k != nullptr) {
       set_shared_key(v, k);
       return;
-    }
-    set_medium_string_bytes(v, first, last, n);
-  }
-  // The same for a key found not to be in its slot, which held k: the key is kept there when
-  // k is null (the slot empty), else stored in a block of its own.
-  static void set_missed_key_bytes(value& v, std::atomic<string_block*>& slot, string_block* k,
-                                   __m128i first, __m128i last, std::size_t n) {
-    if (k == nullptr) {
-      if (string_block* kept = shared_key_keep(slot, first, last, n)) {
-        set_shared_key(v, kept);
-        return;
-      }
     }
     set_medium_string_bytes(v, first, last, n);
   }
@@ -1264,7 +1249,7 @@ struct value_access {
     std::memcpy(v.raw_ + 8, &high, 8);
   }
 #endif
-  // Whether v holds a shared key (see shared_key).
+  // Whether v holds a shared key (see shared_key_table).
   static bool is_shared_key(const value& v) noexcept {
 #if defined(__SSE2__)
     return v.tag() == tag::long_string && v.string_block_class() == shared_key_class;
@@ -1413,7 +1398,7 @@ inline void value::destroy_owned() noexcept {
       case detail::tag::big_int: {
         // The class from the value itself: reading it from the block's header was a cache
         // miss for nearly every long string (twitter.json loads 2% faster, its DOM freed
-        // with it; citm_catalog.json 1.5%). A shared key (see shared_key) is not freed.
+        // with it; citm_catalog.json 1.5%). A shared key (see shared_key_table) is not freed.
         std::size_t cls = v.string_block_class();
         if (cls != detail::shared_key_class) detail::free_block_of_class(v.str_block(), cls, heap);
         break;
@@ -1964,7 +1949,7 @@ namespace detail {
 // nothing to set them up (kept in each parse, they made a parse of a 4-member object take 60%
 // more instructions) and documents of one kind match from the start. Shapes are copies (a
 // short key's 16 bytes, a long key's bytes in `text`): they never point into values, only to
-// shared keys (see shared_key), which are never freed.
+// shared keys (see shared_key_table), which are never freed.
 class key_shapes {
  public:
   key_shapes() = default;

@@ -849,7 +849,7 @@ class value_builder {
   // into the block. Here, twitter.json takes 7.7% fewer instructions per parse and loads 5%
   // faster, gsoc-2018.json 3.5% and 3%.
   //
-  // A key (Key) is the process's shared key of its text where there is one (see shared_key):
+  // A key (Key) is the process's shared key of its text where there is one (see shared_key_table):
   // twitter.json's 4,253 keys of 15 to 31 bytes are 30 texts.
   template <bool Build, bool Key>
   [[gnu::noinline]] bool medium_plain_string(const char* p, __m128i bytes, unsigned n) {
@@ -866,13 +866,11 @@ class value_builder {
         // A key already in the shared table, nearly every such key after a document's first
         // few, takes a path without a call, so that the function needs no stack frame (no
         // registers saved and restored); anything else is a call of its own. twitter.json:
-        // 1.3% fewer instructions per parse; with the table full of other keys, 1.3% more.
-        if (size_ == capacity_) [[unlikely]]
-          return medium_key(p, bytes, last, n);
+        // 1.3% fewer instructions per parse; with the table full of other keys, 1.5% more.
         std::atomic<string_block*>& slot = shared_key_slot_of(bytes, last, n);
         string_block* k = slot.load(std::memory_order_acquire);
-        if (k == nullptr || !holds_key(k, bytes, last, n)) [[unlikely]]
-          return missed_key(p, slot, k, bytes, last, n);
+        if (k == nullptr || !holds_key(k, bytes, last, n) || size_ == capacity_) [[unlikely]]
+          return medium_key(p, slot, k, bytes, last, n);
         value_access::set_shared_key(*::new (static_cast<void*>(stack_ + size_++)) value(), k);
       } else {
         value_access::set_medium_string_bytes(*push(), bytes, last, n);
@@ -881,16 +879,11 @@ class value_builder {
     r_.set_position(p + n + 1);
     return true;
   }
-  // medium_plain_string for a key when the stack is full.
-  [[gnu::noinline]] bool medium_key(const char* p, __m128i first, __m128i last, unsigned n) {
-    value_access::set_medium_key_bytes(*push(), first, last, n);
-    r_.set_position(p + n + 1);
-    return true;
-  }
-  // medium_plain_string for a key not in its slot, which held k (see set_missed_key_bytes).
-  [[gnu::noinline]] bool missed_key(const char* p, std::atomic<string_block*>& slot,
+  // medium_plain_string for a key whose slot held k, when that is not the key or the stack is
+  // full (see value_access::set_medium_key_bytes).
+  [[gnu::noinline]] bool medium_key(const char* p, std::atomic<string_block*>& slot,
                                     string_block* k, __m128i first, __m128i last, unsigned n) {
-    value_access::set_missed_key_bytes(*push(), slot, k, first, last, n);
+    value_access::set_medium_key_bytes(*push(), slot, k, first, last, n);
     r_.set_position(p + n + 1);
     return true;
   }
