@@ -681,6 +681,45 @@ TEST_CASE("reader: objects keep the first position and the last value of a repea
   }
 }
 
+TEST_CASE("reader: objects of 4 to 13 keys against the shape of an earlier one") {
+  // Keys are compared with a shape four at a time, then one by one: objects of 4 to 13 keys
+  // (whole groups and groups with a tail), each after one of its shape, with one key changed at
+  // every position, to a new key (kept, the object is another shape) or to an earlier or a
+  // later one of the object (a repeat: the key keeps its first place and its last value).
+  for (std::size_t n = 4; n <= 13; ++n) {
+    auto key = [](std::size_t i) {
+      // Short keys and, every third one, a long key (its own block).
+      return i % 3 == 2 ? "a-key-longer-than-thirty-one-bytes-" + std::to_string(i)
+                        : "k" + std::to_string(i);
+    };
+    auto object = [&](std::size_t at, const std::string& other) {
+      std::string text = "{";
+      for (std::size_t i = 0; i < n; ++i) {
+        text += i ? ", \"" : "\"";
+        text += i == at ? other : key(i);
+        text.append("\": ").append(std::to_string(i));
+      }
+      return text + "}";
+    };
+    for (std::size_t at = 0; at < n; ++at) {
+      std::size_t twin = at == 0 ? n - 1 : at - 1;  // the key it repeats
+      std::string text = "[";
+      text.append(object(n, "")).append(", ").append(object(at, "new")).append(", ");
+      text.append(object(at, key(twin))).append(", ").append(object(n, "")).append("]");
+      CAPTURE(n, at, text);
+      value v = pyjson::loads(text);
+      REQUIRE(v.size() == 4);
+      CHECK(v[0] == v[3]);
+      REQUIRE(v[1].size() == n);
+      CHECK(v[1].items()[at].key() == "new");
+      REQUIRE(v[2].size() == n - 1);
+      std::size_t first = std::min(at, twin), last = std::max(at, twin);
+      CHECK(v[2].items()[first].key() == key(twin));
+      CHECK(v[2].items()[first].value() == value(static_cast<std::int64_t>(last)));
+    }
+  }
+}
+
 TEST_CASE("reader: an object with the keys of an earlier one, but one of them repeated") {
   // Objects of four keys or more whose keys are those of an earlier object skip the repeated
   // key check: a key that differs from the earlier one in a single byte must not pass for it.

@@ -2046,36 +2046,55 @@ class key_shapes {
   }
 
   static bool same_keys(const shape& s, const value* kv) noexcept {
-    for (std::size_t i = 0; i < s.pairs; ++i) {
-      const value& k = kv[2 * i];
-      const unsigned char* want = s.keys[i].data();
-      if (std::memcmp(value_access::raw(k), want, 16) == 0) continue;  // the same short key
-      if (want[15] != long_key_mark || value_access::tag_of(k) != tag::long_string) return false;
-      std::uint64_t offset;
-      std::uint32_t size;
-      std::memcpy(&offset, want, 8);
-      std::memcpy(&size, want + 8, 4);
-      std::string_view key = value_access::str(k);
-      if (key.size() != size) return false;
-      const char* a = key.data();
-      const char* b = s.text.data() + offset;
-      if (size <= 32) {
-        // 15 to 32 bytes (most long keys), without a call: the first and last 8 bytes, which
-        // cover 16, and from 17 bytes on the first and last 16.
-        auto word = [](const char* p) {
-          std::uint64_t w;
-          std::memcpy(&w, p, 8);
-          return w;
-        };
-        std::uint64_t diff = (word(a) ^ word(b)) | (word(a + size - 8) ^ word(b + size - 8));
-        if (size > 16)
-          diff |= (word(a + 8) ^ word(b + 8)) | (word(a + size - 16) ^ word(b + size - 16));
-        if (diff != 0) return false;
-      } else if (std::memcmp(a, b, size) != 0) {
-        return false;
-      }
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Four keys at a time: the differences of their 16 bytes from the kept ones, or-ed, are
+    // tested once; only a group with a difference (a long key, or another key) is looked at
+    // key by key. Against a test per key: 0.9% fewer instructions per parse of twitter.json
+    // (objects of 20 to 40 keys, nearly all short or shared), 0.1-0.3% of citm_catalog.json
+    // and gsoc-2018.json.
+    auto diff = [&](std::size_t j) {
+      return _mm_xor_si128(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(value_access::raw(kv[2 * j]))),
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.keys[j].data())));
+    };
+    for (; i + 4 <= s.pairs; i += 4) {
+      __m128i d =
+          _mm_or_si128(_mm_or_si128(diff(i), diff(i + 1)), _mm_or_si128(diff(i + 2), diff(i + 3)));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xFFFF) continue;
+      for (std::size_t j = i; j < i + 4; ++j)
+        if (!same_key(s, kv[2 * j], s.keys[j].data())) return false;
     }
+#endif
+    for (; i < s.pairs; ++i)
+      if (!same_key(s, kv[2 * i], s.keys[i].data())) return false;
     return true;
+  }
+
+  // Whether k is the key kept as `want` in s.
+  static bool same_key(const shape& s, const value& k, const unsigned char* want) noexcept {
+    if (std::memcmp(value_access::raw(k), want, 16) == 0) return true;  // the same short key
+    if (want[15] != long_key_mark || value_access::tag_of(k) != tag::long_string) return false;
+    std::uint64_t offset;
+    std::uint32_t size;
+    std::memcpy(&offset, want, 8);
+    std::memcpy(&size, want + 8, 4);
+    std::string_view key = value_access::str(k);
+    if (key.size() != size) return false;
+    const char* a = key.data();
+    const char* b = s.text.data() + offset;
+    if (size > 32) return std::memcmp(a, b, size) == 0;
+    // 15 to 32 bytes (most long keys), without a call: the first and last 8 bytes, which
+    // cover 16, and from 17 bytes on the first and last 16.
+    auto word = [](const char* p) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      return w;
+    };
+    std::uint64_t diff = (word(a) ^ word(b)) | (word(a + size - 8) ^ word(b + size - 8));
+    if (size > 16)
+      diff |= (word(a + 8) ^ word(b + 8)) | (word(a + size - 16) ^ word(b + size - 16));
+    return diff == 0;
   }
 
   shape slots_[slots];
