@@ -1182,7 +1182,9 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
 // loads reads an array's elements that are numbers after a comma in a loop of their own
 // (value_builder::number_elements), which gives back to the builder's loop at anything else.
 // loads<std::vector<pyjson::value>> reads each element on its own, never through that loop:
-// both must give the same document, or the same error, for any mix of elements.
+// both must give the same document, or the same error, for any mix of elements. Skipped (the
+// value of a key no field takes), the same array goes through that loop's checking twin: it
+// must raise the same error as loads at the same place, or none.
 TEST_CASE("reader: numbers in arrays read as elements read one at a time", "[reader][numbers]") {
   const std::vector<std::string> elements = {"1",
                                              "-0",
@@ -1238,6 +1240,14 @@ TEST_CASE("reader: numbers in arrays read as elements read one at a time", "[rea
     }
     REQUIRE(whole == one_by_one);
     same_documents += whole.front() == '[';
+    const std::string member = "{\"k\": " + text + "}";
+    std::string skipped = "no error";
+    try {
+      pyjson::loads<no_fields>(member);
+    } catch (const pyjson::decode_error& e) {
+      skipped = e.what();
+    }
+    REQUIRE(skipped == error_of(member));
   }
   CHECK(same_documents > 10000);  // not only errors
 }
