@@ -396,10 +396,11 @@ class writer {
     __m128i v = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
     if (special_bytes(v, opt_.ensure_ascii) != 0) return false;
     room(n + 2);
-    *cur_ = '"';
-    copy_short(cur_ + 1, p, n);
-    cur_[n + 1] = '"';
-    cur_ += n + 2;
+    char* c = cur_;  // see write_inline_string
+    c[0] = '"';
+    copy_short(c + 1, p, n);
+    c[n + 1] = '"';
+    cur_ = c + n + 2;
     return true;
   }
 #endif
@@ -414,10 +415,13 @@ class writer {
     room(18);
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw));
     if ((special_bytes(bytes, opt_.ensure_ascii) & ((1u << n) - 1)) == 0) {
-      *cur_ = '"';
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_ + 1), bytes);
-      cur_[n + 1] = '"';
-      cur_ += n + 2;
+      // Through a local: a byte stored through cur_ may alias cur_ itself, which the
+      // compiler then loads again before each store.
+      char* c = cur_;
+      c[0] = '"';
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(c + 1), bytes);
+      c[n + 1] = '"';
+      cur_ = c + n + 2;
       return;
     }
 #endif
@@ -640,27 +644,38 @@ class writer {
         end_container(object ? '}' : ']');
         continue;
       }
-      const value* v;
       if (f.object) {
-        const member& m = f.by_key ? *sorted_[f.sorted + f.next] : f.members[f.next];
-        ++f.next;
-        item();
-        write_key_string(m);
-        key_separator();
-        v = &m.value();
-      } else {
-        // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
-        v = f.elements + f.next;
-        const value* stop = f.elements + f.count;
-        for (; v != stop && !is_container(*v); ++v) {
+        // Runs of members with scalar values stay in this inner loop, their position in a
+        // register: round the outer loop for each, a member took about 12 more instructions
+        // (twitter.json and citm_catalog.json written compact: 4% of the whole).
+        std::size_t next = f.next;
+        const value* container = nullptr;
+        while (next != f.count) {
+          const member& m = f.by_key ? *sorted_[f.sorted + next] : f.members[next];
+          ++next;
           item();
-          write_scalar(*v);
+          write_key_string(m);
+          key_separator();
+          if (!write_scalar(m.value())) {
+            container = &m.value();
+            break;
+          }
         }
-        f.next = static_cast<std::size_t>(v - f.elements);
-        if (v == stop) continue;
-        item();
-        ++f.next;
+        f.next = next;
+        if (container) open(*container);  // may push: f is not used after this
+        continue;
       }
+      // Runs of scalars (rows of numbers, lists of strings) stay in this inner loop.
+      const value* v = f.elements + f.next;
+      const value* stop = f.elements + f.count;
+      for (; v != stop && !is_container(*v); ++v) {
+        item();
+        write_scalar(*v);
+      }
+      f.next = static_cast<std::size_t>(v - f.elements);
+      if (v == stop) continue;
+      item();
+      ++f.next;
       if (!write_scalar(*v)) open(*v);  // may push: f is not used after this
     }
   }
