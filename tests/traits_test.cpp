@@ -82,6 +82,10 @@ struct odd_keys {  // keys that JSON spells with escapes, or with bytes beyond A
   std::optional<int> backslash;
 };
 
+struct name_lengths {  // plain names of 0, 15, 16 and 31 bytes (written with no look at them)
+  int empty = 0, fifteen = 0, sixteen = 0, thirty_one = 0;
+};
+
 // Names that agree in length, first and last byte: "abc" and "axc"; long names of 255, 256 and
 // 300 bytes ('k', then 'm' or 'n' up to byte 253, then 'z' to the end), so the 256-byte name
 // starts with the whole 255-byte one. A field renamed after it was skipped stays skipped.
@@ -144,6 +148,12 @@ struct pyjson::traits<odd_keys> {
   static constexpr auto fields =
       pyjson::fields("a\"b", &odd_keys::quote, "\xC3\xA9", &odd_keys::accent, "ab",
                      &odd_keys::plain, "x\\n", &odd_keys::backslash);
+};
+template <>
+struct pyjson::traits<name_lengths> {
+  static constexpr auto fields = pyjson::fields(
+      "", &name_lengths::empty, "fifteen_chars_x", &name_lengths::fifteen, "sixteen_chars_xx",
+      &name_lengths::sixteen, "a_name_of_thirty_one_bytes_xxxx", &name_lengths::thirty_one);
 };
 template <>
 struct pyjson::traits<lookalikes> {
@@ -674,6 +684,25 @@ TEST_CASE("typed: aggregates, renamed and skipped fields, classes with fields(),
   for (int i = 0; i < 600; ++i) deep += "]}";
   CHECK(type_error_of<tree>(deep) ==
         "decode_error: Nesting deeper than max_depth (1000): line 1 column 13501 (char 13500)");
+}
+
+// Names that need no escape are copied as they are (detail::writer::plain_key); the others
+// are escaped as any string. Expected texts from Python's json.dumps of the same dicts.
+TEST_CASE("typed: field names written as Python writes the same keys") {
+  const odd_keys odd{1, 2, 3, 4};
+  CHECK(pyjson::dumps(odd) == R"({"a\"b": 1, "\u00e9": 2, "ab": 3, "x\\n": 4})");
+  CHECK(pyjson::dumps(odd, {.ensure_ascii = false}) ==
+        "{\"a\\\"b\": 1, \"\xC3\xA9\": 2, \"ab\": 3, \"x\\\\n\": 4}");
+  CHECK(pyjson::dumps(odd, {.sort_keys = true}) ==
+        R"({"a\"b": 1, "ab": 3, "x\\n": 4, "\u00e9": 2})");
+  CHECK(pyjson::dumps(odd, {.indent = 1, .separators = {",", ":"}}) ==
+        "{\n \"a\\\"b\":1,\n \"\\u00e9\":2,\n \"ab\":3,\n \"x\\\\n\":4\n}");
+  const name_lengths lengths{1, 2, 3, 4};
+  CHECK(pyjson::dumps(lengths) == R"({"": 1, "fifteen_chars_x": 2, "sixteen_chars_xx": 3, )"
+                                  R"("a_name_of_thirty_one_bytes_xxxx": 4})");
+  CHECK(pyjson::dumps(lengths, {.separators = {",", ":"}, .sort_keys = true}) ==
+        R"({"":1,"a_name_of_thirty_one_bytes_xxxx":4,"fifteen_chars_x":2,"sixteen_chars_xx":3})");
+  CHECK(pyjson::loads<name_lengths>(pyjson::dumps(lengths)).thirty_one == 4);
 }
 
 TEST_CASE("typed: keys read as the field names they spell, in every spelling") {

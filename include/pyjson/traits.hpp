@@ -69,6 +69,9 @@ template <class T>
 void read_any(pyjson::reader& r, T& v);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
+template <class Fields, class T, std::size_t I>
+void write_field(pyjson::writer& w, const Fields& f, const T& obj,
+                 std::integral_constant<std::size_t, I>);
 template <class T>
 void read_sequence(pyjson::reader& r, T& out);
 template <class T>
@@ -174,6 +177,18 @@ class writer {
   void finish() { impl_.finish(); }
 
  private:
+  template <class Fields, class T, std::size_t I>
+  friend void detail::write_field(writer& w, const Fields& f, const T& obj,
+                                  std::integral_constant<std::size_t, I>);
+
+  // member() for a key that needs no escape (see detail::plain_key): field lists know that of
+  // each name.
+  template <class T>
+  void plain_member(std::string_view k, const T& v) {
+    impl_.plain_key(k);
+    write(v);
+  }
+
   detail::writer impl_;
 };
 

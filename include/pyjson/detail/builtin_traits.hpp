@@ -247,10 +247,22 @@ void write_any(pyjson::writer& w, const T& v) {
   }
 }
 
+// Field I of obj as a member: a name that needs no escape is copied as it is.
+template <class Fields, class T, std::size_t I>
+void write_field(pyjson::writer& w, const Fields& f, const T& obj,
+                 std::integral_constant<std::size_t, I>) {
+  if (f.plain[I])
+    w.plain_member(f.names[I], Fields::template get<I>(f, obj));
+  else
+    w.member(f.names[I], Fields::template get<I>(f, obj));
+}
+
 template <class Fields, class T, std::size_t... I>
 void write_field_at(pyjson::writer& w, const Fields& f, const T& obj, std::size_t i,
                     std::index_sequence<I...>) {
-  (void)((i == I ? (w.member(f.names[I], Fields::template get<I>(f, obj)), true) : false) || ...);
+  (void)((i == I ? (write_field(w, f, obj, std::integral_constant<std::size_t, I>{}), true)
+                 : false) ||
+         ...);
 }
 
 template <class Fields, class T>
@@ -267,7 +279,8 @@ void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
       if (!f.skipped[i]) write_field_at(w, f, obj, i, std::make_index_sequence<n>{});
   } else {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((f.skipped[I] ? void() : w.member(f.names[I], Fields::template get<I>(f, obj))), ...);
+      ((f.skipped[I] ? void() : write_field(w, f, obj, std::integral_constant<std::size_t, I>{})),
+       ...);
     }
     (std::make_index_sequence<n>{});
   }
