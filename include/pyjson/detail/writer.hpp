@@ -590,36 +590,29 @@ class writer {
     }
   }
 
-  // Scalars and strings; false for a container, which write_tree opens.
+  // Scalars and strings. Callers test for a container first: write_tree opens those.
   //
   // Forced inline into write_tree's two inner loops, whose registers are saved once per
   // document: as a call, it saved and restored six of them for every scalar. Floats and long
   // strings stay calls of their own, so that the loops stay small. Compact dumps: 10.6%, 3.1%
   // and 5.3% fewer instructions for citm_catalog.json, twitter.json and canada.json.
-  [[gnu::always_inline]] bool write_scalar(const value& v) {
+  [[gnu::always_inline]] void write_scalar(const value& v) {
     using va = value_access;
     switch (va::tag_of(v)) {
-      case tag::null: write_null(); return true;
-      case tag::boolean: write_bool(va::boolean(v)); return true;
-      case tag::int64: write_int(va::i64(v)); return true;
-      case tag::uint64: write_int(va::u64(v)); return true;
-      case tag::big_int: put(va::str(v)); return true;
+      case tag::null: return write_null();
+      case tag::boolean: return write_bool(va::boolean(v));
+      case tag::int64: return write_int(va::i64(v));
+      case tag::uint64: return write_int(va::u64(v));
+      case tag::big_int: return put(va::str(v));
       case tag::float64: return write_float_value(va::f64(v));
-      case tag::short_string: write_inline_string(v); return true;
+      case tag::short_string: return write_inline_string(v);
       case tag::long_string: return write_long_string_value(v);
       case tag::array:
-      case tag::object: return false;
+      case tag::object: return;
     }
-    return true;
   }
-  [[gnu::noinline]] bool write_float_value(double d) {
-    write_float(d);
-    return true;
-  }
-  [[gnu::noinline]] bool write_long_string_value(const value& v) {
-    write_long_string(v);
-    return true;
-  }
+  [[gnu::noinline]] void write_float_value(double d) { write_float(d); }
+  [[gnu::noinline]] void write_long_string_value(const value& v) { write_long_string(v); }
 
   // A container being written: its elements (or members, in writing order) and the next one.
   struct frame {
