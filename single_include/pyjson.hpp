@@ -5809,17 +5809,22 @@ class writer {
                                                       const unsigned char* p,
                                                       const unsigned char* end, bool ascii) {
 #if defined(__SSE2__)
+    // The output position in a local: kept in cur_, it was loaded and stored again for each
+    // sixteen bytes, since the store of the bytes may alias the member, which put a store and
+    // a load from memory between one step and the next.
+    char* out = cur_;
     while (end - p >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_), v);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v);
       if (unsigned mask = special_bytes<Clean>(v, ascii)) {
         unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
-        cur_ += k;
+        cur_ = out + k;
         return p + k;
       }
       p += 16;
-      cur_ += 16;
+      out += 16;
     }
+    cur_ = out;
     if (p < end && end - begin >= 16) {
       // The tail of a string of 16 bytes or more: look at the last sixteen (some of them seen
       // already, so their bits are shifted out), then copy the run.
