@@ -5487,6 +5487,9 @@ namespace pyjson::detail {
 /// Nesting bound of the writer, which recurses once per level.
 inline constexpr std::size_t max_write_depth = 10000;
 
+/// Bytes of a field name's quoted copy (see quoted_names in traits.hpp and writer::quoted_key).
+inline constexpr std::size_t quoted_width = 32;
+
 // What each byte needs inside a string: 0 copy as is, 1 a short or \u00XX escape, 2 the first
 // byte of a multi-byte UTF-8 sequence (escaped with ensure_ascii, validated without).
 inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
@@ -5734,6 +5737,17 @@ class writer {
       std::memcpy(c + 1, k.data(), n);
     c[n + 1] = '"';
     cur_ = c + n + 2;
+    key_separator();
+  }
+  // plain_key() for a name given between its quotes in quoted_width bytes, padded (see
+  // detail::quoted_names), n of them its own: they are copied in one piece of fixed size,
+  // the padding overwritten by what comes next. The copy by length took a branch on the
+  // length, different from one field to the next.
+  void quoted_key(const char* quoted, std::size_t n) {
+    item();
+    room(quoted_width);
+    std::memcpy(cur_, quoted, quoted_width);
+    cur_ += n;
     key_separator();
   }
   [[gnu::always_inline]] void end_container(char close) {
@@ -6702,9 +6716,8 @@ template <class T>
 void read_any(pyjson::reader& r, T& v);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
-template <class Fields, class T, std::size_t I>
-void write_field(pyjson::writer& w, const Fields& f, const T& obj,
-                 std::integral_constant<std::size_t, I>);
+template <const auto& F, class T, std::size_t I>
+void write_field(pyjson::writer& w, const T& obj, std::integral_constant<std::size_t, I>);
 template <class T>
 void read_sequence(pyjson::reader& r, T& out);
 template <class T>
@@ -6810,15 +6823,20 @@ class writer {
   void finish() { impl_.finish(); }
 
  private:
-  template <class Fields, class T, std::size_t I>
-  friend void detail::write_field(writer& w, const Fields& f, const T& obj,
-                                  std::integral_constant<std::size_t, I>);
+  template <const auto& F, class T, std::size_t I>
+  friend void detail::write_field(writer& w, const T& obj, std::integral_constant<std::size_t, I>);
 
   // member() for a key that needs no escape (see detail::plain_key): field lists know that of
   // each name.
   template <class T>
   void plain_member(std::string_view k, const T& v) {
     impl_.plain_key(k);
+    write(v);
+  }
+  // member() for a plain name with its quoted copy (see detail::quoted_names): n bytes of it.
+  template <class T>
+  void quoted_member(const char* quoted, std::size_t n, const T& v) {
+    impl_.quoted_key(quoted, n);
     write(v);
   }
 
@@ -7335,6 +7353,25 @@ constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& 
   return out;
 }
 
+constexpr std::array<char, quoted_width> quoted_name(std::string_view k) {
+  std::array<char, quoted_width> out{};
+  if (k.size() + 2 > out.size()) return out;
+  out[0] = '"';
+  for (std::size_t i = 0; i < k.size(); ++i) out[i + 1] = k[i];
+  out[k.size() + 1] = '"';
+  return out;
+}
+// Each plain name between its quotes, padded with zeros to 32 bytes (names of up to 30 bytes;
+// longer ones stay empty): typed dumps copy it with one copy of fixed size, with no branch
+// on its length (see writer::quoted_key).
+template <std::size_t N>
+constexpr std::array<std::array<char, quoted_width>, N> quoted_names(
+    const std::array<std::string_view, N>& names) {
+  std::array<std::array<char, quoted_width>, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = quoted_name(names[i]);
+  return out;
+}
+
 // A key's signature: its length (255 for 255 and more), its first and last byte, and a bit that
 // only skipped fields lack (their signature is 0). Typed reading compares a key in full only
 // with the names that have its signature: one 32-bit compare per field rules out the others,
@@ -7405,6 +7442,7 @@ struct member_fields {
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::array<char, quoted_width>, size> quoted = quoted_names(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
   signature_table<size> table = make_signature_table(signature);
 
@@ -7421,6 +7459,7 @@ struct aggregate_field_list {
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::array<char, quoted_width>, size> quoted = quoted_names(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
   signature_table<size> table = make_signature_table(signature);
 
@@ -7434,6 +7473,7 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
+    out.quoted[index_of(from)] = quoted_name(to);
     if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
     out.table = make_signature_table(out.signature);
     return out;
@@ -7646,8 +7686,8 @@ constexpr bool is_nullable() {
 
 // --- writing -------------------------------------------------------------------------------
 
-template <class Fields, class T>
-void write_fields(pyjson::writer& w, const Fields& f, const T& obj);
+template <const auto& F, class T>
+void write_fields(pyjson::writer& w, const T& obj);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
 
@@ -7707,7 +7747,7 @@ void write_builtin(pyjson::writer& w, const T& v) {
   } else if constexpr (c == category::enumeration) {
     w.write_int(static_cast<std::underlying_type_t<T>>(v));
   } else if constexpr (c == category::aggregate) {
-    write_fields(w, default_fields<T>, v);
+    write_fields<default_fields<T>>(w, v);
   } else {
     no_mapping<T>();
   }
@@ -7726,7 +7766,7 @@ void write_any(pyjson::writer& w, const T& v) {
   if constexpr (has_custom_write<T>) {
     traits<T>::write(w, v);
   } else if constexpr (has_fields<T>) {
-    write_fields(w, traits<T>::fields, v);
+    write_fields<traits<T>::fields>(w, v);
   } else if constexpr (enum_by_name<T>) {
     w.write_string(enum_to_name(v));
   } else {
@@ -7734,27 +7774,47 @@ void write_any(pyjson::writer& w, const T& v) {
   }
 }
 
-// Field I of obj as a member: a name that needs no escape is copied as it is.
-template <class Fields, class T, std::size_t I>
-void write_field(pyjson::writer& w, const Fields& f, const T& obj,
-                 std::integral_constant<std::size_t, I>) {
-  if (f.plain[I])
-    w.plain_member(f.names[I], Fields::template get<I>(f, obj));
-  else
-    w.member(f.names[I], Fields::template get<I>(f, obj));
+// Whether field list F is usable at compile time (traits<T>::fields is declared constexpr,
+// as documented; a `static inline const` one is read at run time).
+template <const auto& F>
+concept constant_fields = requires {
+  typename std::bool_constant<(F.plain.size() == 0 || F.plain[0] || true)>;
+};
+
+// Field I of obj as a member: a name that needs no escape is copied as it is, from its quoted
+// copy when it has one, with one copy of fixed size (see writer::quoted_key). F, the field
+// list, is a template argument, so that with a constexpr list what is known of each name is
+// known at compile time.
+template <const auto& F, class T, std::size_t I>
+void write_field(pyjson::writer& w, const T& obj, std::integral_constant<std::size_t, I>) {
+  using Fields = std::remove_cvref_t<decltype(F)>;
+  const auto& v = Fields::template get<I>(F, obj);
+  if constexpr (constant_fields<F>) {
+    constexpr std::size_t quoted_size = F.names[I].size() + 2;
+    if constexpr (F.plain[I] && quoted_size <= quoted_width)
+      w.quoted_member(F.quoted[I].data(), quoted_size, v);
+    else if constexpr (F.plain[I])
+      w.plain_member(F.names[I], v);
+    else
+      w.member(F.names[I], v);
+  } else if (F.plain[I]) {
+    w.plain_member(F.names[I], v);
+  } else {
+    w.member(F.names[I], v);
+  }
 }
 
-template <class Fields, class T, std::size_t... I>
-void write_field_at(pyjson::writer& w, const Fields& f, const T& obj, std::size_t i,
-                    std::index_sequence<I...>) {
-  (void)((i == I ? (write_field(w, f, obj, std::integral_constant<std::size_t, I>{}), true)
+template <const auto& F, class T, std::size_t... I>
+void write_field_at(pyjson::writer& w, const T& obj, std::size_t i, std::index_sequence<I...>) {
+  (void)((i == I ? (write_field<F>(w, obj, std::integral_constant<std::size_t, I>{}), true)
                  : false) ||
          ...);
 }
 
-template <class Fields, class T>
-void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
-  constexpr std::size_t n = Fields::size;
+template <const auto& F, class T>
+void write_fields(pyjson::writer& w, const T& obj) {
+  const auto& f = F;
+  constexpr std::size_t n = std::remove_cvref_t<decltype(F)>::size;
   w.begin_object();
   if (w.options().sort_keys && n > 1) {
     // Python sorts a dict's keys; a struct is written as that dict would be.
@@ -7763,10 +7823,10 @@ void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return f.names[a] < f.names[b]; });
     for (std::size_t i : order)
-      if (!f.skipped[i]) write_field_at(w, f, obj, i, std::make_index_sequence<n>{});
+      if (!f.skipped[i]) write_field_at<F>(w, obj, i, std::make_index_sequence<n>{});
   } else {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((f.skipped[I] ? void() : write_field(w, f, obj, std::integral_constant<std::size_t, I>{})),
+      ((f.skipped[I] ? void() : write_field<F>(w, obj, std::integral_constant<std::size_t, I>{})),
        ...);
     }
     (std::make_index_sequence<n>{});

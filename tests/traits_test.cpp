@@ -77,6 +77,12 @@ struct one_string_many_reads {
   std::vector<std::string> held;
 };
 
+// A field list that is const but not constexpr: read at run time.
+struct runtime_fields {
+  double x = 0;
+  std::string name;
+};
+
 struct tree {
   std::string name;
   std::vector<tree> children;
@@ -87,8 +93,10 @@ struct odd_keys {  // keys that JSON spells with escapes, or with bytes beyond A
   std::optional<int> backslash;
 };
 
-struct name_lengths {  // plain names of 0, 15, 16 and 31 bytes (written with no look at them)
-  int empty = 0, fifteen = 0, sixteen = 0, thirty_one = 0;
+// Plain names of 0, 14, 15, 16, 30 and 31 bytes, written with no look at them: those of up to
+// 30 bytes from a 32-byte quoted copy (the 30-byte one fills it), the 31-byte one by length.
+struct name_lengths {
+  int empty = 0, fifteen = 0, sixteen = 0, thirty_one = 0, fourteen = 0, thirty = 0;
 };
 
 // Names that agree in length, first and last byte: "abc" and "axc"; long names of 255, 256 and
@@ -156,9 +164,11 @@ struct pyjson::traits<odd_keys> {
 };
 template <>
 struct pyjson::traits<name_lengths> {
-  static constexpr auto fields = pyjson::fields(
-      "", &name_lengths::empty, "fifteen_chars_x", &name_lengths::fifteen, "sixteen_chars_xx",
-      &name_lengths::sixteen, "a_name_of_thirty_one_bytes_xxxx", &name_lengths::thirty_one);
+  static constexpr auto fields =
+      pyjson::fields("", &name_lengths::empty, "fifteen_chars_x", &name_lengths::fifteen,
+                     "sixteen_chars_xx", &name_lengths::sixteen, "a_name_of_thirty_one_bytes_xxxx",
+                     &name_lengths::thirty_one, "fourteen_chars", &name_lengths::fourteen,
+                     "a_name_of_thirty_bytes_xxxxxxx", &name_lengths::thirty);
 };
 template <>
 struct pyjson::traits<lookalikes> {
@@ -185,6 +195,12 @@ template <>
 struct pyjson::traits<celsius> {
   static void write(pyjson::writer& w, const celsius& c) { w.write(c.degrees); }
   static void read(pyjson::reader& r, celsius& c) { r.read(c.degrees); }
+};
+
+template <>
+struct pyjson::traits<runtime_fields> {
+  static inline const auto fields =
+      pyjson::fields("x", &runtime_fields::x, "a \"quoted\" name", &runtime_fields::name);
 };
 
 template <>
@@ -732,12 +748,25 @@ TEST_CASE("typed: field names written as Python writes the same keys") {
         R"({"a\"b": 1, "ab": 3, "x\\n": 4, "\u00e9": 2})");
   CHECK(pyjson::dumps(odd, {.indent = 1, .separators = {",", ":"}}) ==
         "{\n \"a\\\"b\":1,\n \"\\u00e9\":2,\n \"ab\":3,\n \"x\\\\n\":4\n}");
-  const name_lengths lengths{1, 2, 3, 4};
+  const name_lengths lengths{1, 2, 3, 4, 5, 6};
   CHECK(pyjson::dumps(lengths) == R"({"": 1, "fifteen_chars_x": 2, "sixteen_chars_xx": 3, )"
-                                  R"("a_name_of_thirty_one_bytes_xxxx": 4})");
+                                  R"("a_name_of_thirty_one_bytes_xxxx": 4, "fourteen_chars": 5, )"
+                                  R"("a_name_of_thirty_bytes_xxxxxxx": 6})");
   CHECK(pyjson::dumps(lengths, {.separators = {",", ":"}, .sort_keys = true}) ==
-        R"({"":1,"a_name_of_thirty_one_bytes_xxxx":4,"fifteen_chars_x":2,"sixteen_chars_xx":3})");
+        R"({"":1,"a_name_of_thirty_bytes_xxxxxxx":6,"a_name_of_thirty_one_bytes_xxxx":4,)"
+        R"("fifteen_chars_x":2,"fourteen_chars":5,"sixteen_chars_xx":3})");
+  CHECK(pyjson::dumps(lengths, {.indent = 2}) ==
+        "{\n  \"\": 1,\n  \"fifteen_chars_x\": 2,\n  \"sixteen_chars_xx\": 3,\n"
+        "  \"a_name_of_thirty_one_bytes_xxxx\": 4,\n  \"fourteen_chars\": 5,\n"
+        "  \"a_name_of_thirty_bytes_xxxxxxx\": 6\n}");
+  // Each name as the last thing written before a value of each length.
+  const std::vector<name_lengths> many{{1, 22, 333, 4444, 55555, 666666}, {}};
+  CHECK(pyjson::dumps(many) == pyjson::dumps(pyjson::loads(pyjson::dumps(many))));
   CHECK(pyjson::loads<name_lengths>(pyjson::dumps(lengths)).thirty_one == 4);
+  CHECK(pyjson::loads<name_lengths>(pyjson::dumps(lengths)).thirty == 6);
+  const runtime_fields rf{1.5, "n"};
+  CHECK(pyjson::dumps(rf) == R"({"x": 1.5, "a \"quoted\" name": "n"})");
+  CHECK(pyjson::loads<runtime_fields>(R"({"a \"quoted\" name": "m", "x": 2})").name == "m");
 }
 
 TEST_CASE("typed: keys read as the field names they spell, in every spelling") {

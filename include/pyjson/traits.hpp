@@ -69,9 +69,8 @@ template <class T>
 void read_any(pyjson::reader& r, T& v);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
-template <class Fields, class T, std::size_t I>
-void write_field(pyjson::writer& w, const Fields& f, const T& obj,
-                 std::integral_constant<std::size_t, I>);
+template <const auto& F, class T, std::size_t I>
+void write_field(pyjson::writer& w, const T& obj, std::integral_constant<std::size_t, I>);
 template <class T>
 void read_sequence(pyjson::reader& r, T& out);
 template <class T>
@@ -177,15 +176,20 @@ class writer {
   void finish() { impl_.finish(); }
 
  private:
-  template <class Fields, class T, std::size_t I>
-  friend void detail::write_field(writer& w, const Fields& f, const T& obj,
-                                  std::integral_constant<std::size_t, I>);
+  template <const auto& F, class T, std::size_t I>
+  friend void detail::write_field(writer& w, const T& obj, std::integral_constant<std::size_t, I>);
 
   // member() for a key that needs no escape (see detail::plain_key): field lists know that of
   // each name.
   template <class T>
   void plain_member(std::string_view k, const T& v) {
     impl_.plain_key(k);
+    write(v);
+  }
+  // member() for a plain name with its quoted copy (see detail::quoted_names): n bytes of it.
+  template <class T>
+  void quoted_member(const char* quoted, std::size_t n, const T& v) {
+    impl_.quoted_key(quoted, n);
     write(v);
   }
 
@@ -702,6 +706,25 @@ constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& 
   return out;
 }
 
+constexpr std::array<char, quoted_width> quoted_name(std::string_view k) {
+  std::array<char, quoted_width> out{};
+  if (k.size() + 2 > out.size()) return out;
+  out[0] = '"';
+  for (std::size_t i = 0; i < k.size(); ++i) out[i + 1] = k[i];
+  out[k.size() + 1] = '"';
+  return out;
+}
+// Each plain name between its quotes, padded with zeros to 32 bytes (names of up to 30 bytes;
+// longer ones stay empty): typed dumps copy it with one copy of fixed size, with no branch
+// on its length (see writer::quoted_key).
+template <std::size_t N>
+constexpr std::array<std::array<char, quoted_width>, N> quoted_names(
+    const std::array<std::string_view, N>& names) {
+  std::array<std::array<char, quoted_width>, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = quoted_name(names[i]);
+  return out;
+}
+
 // A key's signature: its length (255 for 255 and more), its first and last byte, and a bit that
 // only skipped fields lack (their signature is 0). Typed reading compares a key in full only
 // with the names that have its signature: one 32-bit compare per field rules out the others,
@@ -772,6 +795,7 @@ struct member_fields {
   std::tuple<Members...> members;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::array<char, quoted_width>, size> quoted = quoted_names(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
   signature_table<size> table = make_signature_table(signature);
 
@@ -788,6 +812,7 @@ struct aggregate_field_list {
   std::array<std::string_view, size> names = field_names<T>;
   std::array<bool, size> skipped{};
   std::array<bool, size> plain = plain_keys(names);
+  std::array<std::array<char, quoted_width>, size> quoted = quoted_names(names);
   std::array<std::uint32_t, size> signature = key_signatures(names);
   signature_table<size> table = make_signature_table(signature);
 
@@ -801,6 +826,7 @@ struct aggregate_field_list {
     aggregate_field_list out = *this;
     out.names[index_of(from)] = to;
     out.plain[index_of(from)] = plain_key(to);
+    out.quoted[index_of(from)] = quoted_name(to);
     if (!out.skipped[index_of(from)]) out.signature[index_of(from)] = key_signature(to);
     out.table = make_signature_table(out.signature);
     return out;

@@ -159,8 +159,8 @@ constexpr bool is_nullable() {
 
 // --- writing -------------------------------------------------------------------------------
 
-template <class Fields, class T>
-void write_fields(pyjson::writer& w, const Fields& f, const T& obj);
+template <const auto& F, class T>
+void write_fields(pyjson::writer& w, const T& obj);
 template <class Fields, class T>
 void read_fields(pyjson::reader& r, const Fields& f, T& obj);
 
@@ -220,7 +220,7 @@ void write_builtin(pyjson::writer& w, const T& v) {
   } else if constexpr (c == category::enumeration) {
     w.write_int(static_cast<std::underlying_type_t<T>>(v));
   } else if constexpr (c == category::aggregate) {
-    write_fields(w, default_fields<T>, v);
+    write_fields<default_fields<T>>(w, v);
   } else {
     no_mapping<T>();
   }
@@ -239,7 +239,7 @@ void write_any(pyjson::writer& w, const T& v) {
   if constexpr (has_custom_write<T>) {
     traits<T>::write(w, v);
   } else if constexpr (has_fields<T>) {
-    write_fields(w, traits<T>::fields, v);
+    write_fields<traits<T>::fields>(w, v);
   } else if constexpr (enum_by_name<T>) {
     w.write_string(enum_to_name(v));
   } else {
@@ -247,27 +247,47 @@ void write_any(pyjson::writer& w, const T& v) {
   }
 }
 
-// Field I of obj as a member: a name that needs no escape is copied as it is.
-template <class Fields, class T, std::size_t I>
-void write_field(pyjson::writer& w, const Fields& f, const T& obj,
-                 std::integral_constant<std::size_t, I>) {
-  if (f.plain[I])
-    w.plain_member(f.names[I], Fields::template get<I>(f, obj));
-  else
-    w.member(f.names[I], Fields::template get<I>(f, obj));
+// Whether field list F is usable at compile time (traits<T>::fields is declared constexpr,
+// as documented; a `static inline const` one is read at run time).
+template <const auto& F>
+concept constant_fields = requires {
+  typename std::bool_constant<(F.plain.size() == 0 || F.plain[0] || true)>;
+};
+
+// Field I of obj as a member: a name that needs no escape is copied as it is, from its quoted
+// copy when it has one, with one copy of fixed size (see writer::quoted_key). F, the field
+// list, is a template argument, so that with a constexpr list what is known of each name is
+// known at compile time.
+template <const auto& F, class T, std::size_t I>
+void write_field(pyjson::writer& w, const T& obj, std::integral_constant<std::size_t, I>) {
+  using Fields = std::remove_cvref_t<decltype(F)>;
+  const auto& v = Fields::template get<I>(F, obj);
+  if constexpr (constant_fields<F>) {
+    constexpr std::size_t quoted_size = F.names[I].size() + 2;
+    if constexpr (F.plain[I] && quoted_size <= quoted_width)
+      w.quoted_member(F.quoted[I].data(), quoted_size, v);
+    else if constexpr (F.plain[I])
+      w.plain_member(F.names[I], v);
+    else
+      w.member(F.names[I], v);
+  } else if (F.plain[I]) {
+    w.plain_member(F.names[I], v);
+  } else {
+    w.member(F.names[I], v);
+  }
 }
 
-template <class Fields, class T, std::size_t... I>
-void write_field_at(pyjson::writer& w, const Fields& f, const T& obj, std::size_t i,
-                    std::index_sequence<I...>) {
-  (void)((i == I ? (write_field(w, f, obj, std::integral_constant<std::size_t, I>{}), true)
+template <const auto& F, class T, std::size_t... I>
+void write_field_at(pyjson::writer& w, const T& obj, std::size_t i, std::index_sequence<I...>) {
+  (void)((i == I ? (write_field<F>(w, obj, std::integral_constant<std::size_t, I>{}), true)
                  : false) ||
          ...);
 }
 
-template <class Fields, class T>
-void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
-  constexpr std::size_t n = Fields::size;
+template <const auto& F, class T>
+void write_fields(pyjson::writer& w, const T& obj) {
+  const auto& f = F;
+  constexpr std::size_t n = std::remove_cvref_t<decltype(F)>::size;
   w.begin_object();
   if (w.options().sort_keys && n > 1) {
     // Python sorts a dict's keys; a struct is written as that dict would be.
@@ -276,10 +296,10 @@ void write_fields(pyjson::writer& w, const Fields& f, const T& obj) {
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return f.names[a] < f.names[b]; });
     for (std::size_t i : order)
-      if (!f.skipped[i]) write_field_at(w, f, obj, i, std::make_index_sequence<n>{});
+      if (!f.skipped[i]) write_field_at<F>(w, obj, i, std::make_index_sequence<n>{});
   } else {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((f.skipped[I] ? void() : write_field(w, f, obj, std::integral_constant<std::size_t, I>{})),
+      ((f.skipped[I] ? void() : write_field<F>(w, obj, std::integral_constant<std::size_t, I>{})),
        ...);
     }
     (std::make_index_sequence<n>{});

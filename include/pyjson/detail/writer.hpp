@@ -33,6 +33,9 @@ namespace pyjson::detail {
 /// Nesting bound of the writer, which recurses once per level.
 inline constexpr std::size_t max_write_depth = 10000;
 
+/// Bytes of a field name's quoted copy (see quoted_names in traits.hpp and writer::quoted_key).
+inline constexpr std::size_t quoted_width = 32;
+
 // What each byte needs inside a string: 0 copy as is, 1 a short or \u00XX escape, 2 the first
 // byte of a multi-byte UTF-8 sequence (escaped with ensure_ascii, validated without).
 inline constexpr std::array<std::uint8_t, 256> string_byte_classes = [] {
@@ -280,6 +283,17 @@ class writer {
       std::memcpy(c + 1, k.data(), n);
     c[n + 1] = '"';
     cur_ = c + n + 2;
+    key_separator();
+  }
+  // plain_key() for a name given between its quotes in quoted_width bytes, padded (see
+  // detail::quoted_names), n of them its own: they are copied in one piece of fixed size,
+  // the padding overwritten by what comes next. The copy by length took a branch on the
+  // length, different from one field to the next.
+  void quoted_key(const char* quoted, std::size_t n) {
+    item();
+    room(quoted_width);
+    std::memcpy(cur_, quoted, quoted_width);
+    cur_ += n;
     key_separator();
   }
   [[gnu::always_inline]] void end_container(char close) {
