@@ -7791,17 +7791,16 @@ void write_field(pyjson::writer& w, const T& obj, std::integral_constant<std::si
   const auto& v = Fields::template get<I>(F, obj);
   if constexpr (constant_fields<F>) {
     constexpr std::size_t quoted_size = F.names[I].size() + 2;
-    if constexpr (F.plain[I] && quoted_size <= quoted_width)
+    if constexpr (F.plain[I] && quoted_size <= quoted_width) {
       w.quoted_member(F.quoted[I].data(), quoted_size, v);
-    else if constexpr (F.plain[I])
-      w.plain_member(F.names[I], v);
-    else
-      w.member(F.names[I], v);
-  } else if (F.plain[I]) {
-    w.plain_member(F.names[I], v);
-  } else {
-    w.member(F.names[I], v);
+      return;
+    }
   }
+  // A longer plain name, a name to escape, or a list read at run time.
+  if (F.plain[I])
+    w.plain_member(F.names[I], v);
+  else
+    w.member(F.names[I], v);
 }
 
 template <const auto& F, class T, std::size_t... I>
