@@ -4740,23 +4740,26 @@ class reader {
   // it and returns where scanning resumes.
   const char* read_escape(const char* p, const char* quote, char*& out) {
     if (end_ - p < 2) fail("Unterminated string starting at", quote);
-    // A two-byte escape stands for one byte.
-    auto one = [&](char c) {
+    // A two-byte escape stands for one byte, found in a table: text with escapes of many kinds
+    // (\n, \", \t in turn) takes one well-predicted branch, not a jump through a switch's
+    // table to a different place each time.
+    static constexpr auto decoded = [] {
+      std::array<char, 256> t{};  // 0: \u, or no escape
+      t['"'] = '"';
+      t['\\'] = '\\';
+      t['/'] = '/';
+      t['b'] = '\b';
+      t['f'] = '\f';
+      t['n'] = '\n';
+      t['r'] = '\r';
+      t['t'] = '\t';
+      return t;
+    }();
+    if (const char c = decoded[static_cast<unsigned char>(p[1])]) {
       *out++ = c;
       return p + 2;
-    };
-    switch (p[1]) {
-      case '"': return one('"');
-      case '\\': return one('\\');
-      case '/': return one('/');
-      case 'b': return one('\b');
-      case 'f': return one('\f');
-      case 'n': return one('\n');
-      case 'r': return one('\r');
-      case 't': return one('\t');
-      case 'u': break;
-      default: fail("Invalid \\escape", p);
     }
+    if (p[1] != 'u') fail("Invalid \\escape", p);
     std::uint32_t cp = read_hex4(p + 1);
     p += 6;
     // A high surrogate followed by \u and a low surrogate is one character; anything else
@@ -6008,21 +6011,30 @@ class writer {
     while (line_.size() < n) line_ += unit;
   }
 
-  // An escape for an ASCII byte; room for 6 bytes has been made.
+  // The escape of an ASCII byte that needs one (c < 0x80; the caller has made room for 8
+  // bytes, see write_u_escape). Its letter comes from a table, so that text with escapes of
+  // many kinds (\n, \", \\, \t in turn) takes one well-predicted branch (is it \u00XX?), not
+  // a jump through a switch's table to a different place each time: compact dumps of
+  // syn_strings (an escape every 160 bytes) ran 14% faster.
   void write_escape(unsigned char c) {
-    char e = 0;
-    switch (c) {
-      case '"': e = '"'; break;
-      case '\\': e = '\\'; break;
-      case '\n': e = 'n'; break;
-      case '\r': e = 'r'; break;
-      case '\t': e = 't'; break;
-      case '\b': e = 'b'; break;
-      case '\f': e = 'f'; break;
-      default: write_u_escape(c); return;
+    static constexpr auto letters = [] {
+      std::array<char, 128> t{};  // 0: written as \u00XX
+      t['"'] = '"';
+      t['\\'] = '\\';
+      t['\n'] = 'n';
+      t['\r'] = 'r';
+      t['\t'] = 't';
+      t['\b'] = 'b';
+      t['\f'] = 'f';
+      return t;
+    }();
+    const char e = letters[c & 0x7F];
+    if (e == 0) [[unlikely]] {
+      write_u_escape(c);
+      return;
     }
-    cur_[0] = '\\';
-    cur_[1] = e;
+    const char two[2] = {'\\', e};
+    std::memcpy(cur_, two, 2);
     cur_ += 2;
   }
   // \uXXXX for a code unit u <= 0xFFFF, as one 8-byte store (the two bytes past it are

@@ -455,6 +455,33 @@ TEST_CASE("reader: strings, escapes and surrogates") {
   }
 }
 
+// Every byte after a backslash, as Python's json.loads takes it: eight two-byte escapes
+// decode to one byte, \u wants four hex digits, and any other is an invalid escape.
+TEST_CASE("reader: every ASCII byte after a backslash", "[reader]") {
+  const std::string decoded[][2] = {{"\"", "\""}, {"\\", "\\"}, {"/", "/"},  {"b", "\b"},
+                                    {"f", "\f"},  {"n", "\n"},  {"r", "\r"}, {"t", "\t"}};
+  std::size_t valid = 0;
+  for (int b = 0; b < 128; ++b) {
+    const std::string c(1, static_cast<char>(b));
+    const std::string text = "\"x\\" + c + "yz\"";
+    CAPTURE(b);
+    const auto* known = std::find_if(std::begin(decoded), std::end(decoded),
+                                     [&](const auto& d) { return d[0] == c; });
+    if (known != std::end(decoded)) {
+      CHECK(pyjson::loads(text).get<std::string>() == "x" + known[0][1] + "yz");
+      // The same escape between others, and in a run of escapes.
+      CHECK(pyjson::loads("\"\\n\\" + c + "\\t\\" + c + "\"").get<std::string>() ==
+            "\n" + known[0][1] + "\t" + known[0][1]);
+      ++valid;
+    } else if (b == 'u') {
+      CHECK(error_of(text) == "Invalid \\uXXXX escape: line 1 column 4 (char 3)");
+    } else {
+      CHECK(error_of(text) == "Invalid \\escape: line 1 column 3 (char 2)");
+    }
+  }
+  CHECK(valid == 8);
+}
+
 TEST_CASE("reader: escaped strings of every size, one after another") {
   // Decoded text goes into a buffer kept from string to string and grown as needed: long
   // strings of escapes, runs of every length between them, then shorter strings that must not

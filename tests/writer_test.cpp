@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <pyjson.hpp>
@@ -124,6 +125,55 @@ TEST_CASE("writer: string escaping with and without ensure_ascii") {
   CHECK(pyjson::dumps(v, {.ensure_ascii = false}) ==
         "[\"\x7f\", \"\xf0\x9f\x98\x80\", \"\\u0000\\u001f\\b\\f\\n\\r\\t\\\"\\\\/\"]");
   CHECK(pyjson::dumps(value("\xe2\x80\xa8 \xc3\xa9")) == R"("\u2028 \u00e9")");
+}
+
+// Every ASCII byte, alone and after a long plain run, as Python's json.dumps writes it:
+// seven two-character escapes, \u00XX for the other control characters (and, with
+// ensure_ascii, for DEL), the rest as it is.
+TEST_CASE("writer: every ASCII byte and its escape", "[writer]") {
+  auto escaped = [](int b, bool ascii) -> std::string {
+    switch (b) {
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\b': return "\\b";
+      case '\f': return "\\f";
+      case '\n': return "\\n";
+      case '\r': return "\\r";
+      case '\t': return "\\t";
+      default: break;
+    }
+    if (b < 0x20 || (ascii && b == 0x7f)) {
+      char u[7];
+      std::snprintf(u, sizeof u, "\\u%04x", b);
+      return u;
+    }
+    return std::string(1, static_cast<char>(b));
+  };
+  auto quoted = [](const std::string& text) {
+    std::string q(1, '"');
+    q += text;
+    q += '"';
+    return q;
+  };
+  // print(json.dumps("".join(map(chr, range(128)))))
+  const std::string python_all =
+      R"py("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f")py";
+  for (bool ascii : {true, false}) {
+    std::string all, want_all;
+    for (int b = 0; b < 128; ++b) {
+      const std::string c(1, static_cast<char>(b));
+      const std::string run(20, 'a');
+      CAPTURE(b, ascii);
+      const std::string e = escaped(b, ascii);
+      CHECK(pyjson::dumps(value(c), {.ensure_ascii = ascii}) == quoted(e));
+      CHECK(pyjson::dumps(value(run + c + c), {.ensure_ascii = ascii}) == quoted(run + e + e));
+      all += c;
+      want_all += e;
+    }
+    CHECK(pyjson::dumps(value(all), {.ensure_ascii = ascii}) == quoted(want_all));
+    // Python's own output, for the ensure_ascii case.
+    if (ascii) CHECK(pyjson::dumps(value(all)) == python_all);
+  }
 }
 
 // Strings of every length up to 40 (inline, 16-byte blocks and overlapping tails) with one
