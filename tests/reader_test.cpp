@@ -1169,6 +1169,29 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
       "\xED\xA0\x80",                      // a surrogate: loads keeps it
       "\xE0\x80\x80", "\xE6\x97",         "\xE6",         "\x80",         "\xED\xBF",
       "\xE6\x97\x41"};  // invalid
+  // Python's ensure_ascii output for valid (WTF-)UTF-8: each character beyond ASCII as
+  // \uXXXX, beyond the BMP as a surrogate pair; this text has no ASCII that needs escaping.
+  auto ascii_escaped = [](const std::string& s) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < s.size();) {
+      auto c = static_cast<unsigned char>(s[i]);
+      std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      std::uint32_t cp = n == 1 ? c : c & (0x7Fu >> n);
+      for (std::size_t k = 1; k < n; ++k)
+        cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      i += n;
+      char u[16];
+      if (cp < 0x80)
+        out += static_cast<char>(cp);
+      else if (cp < 0x10000)
+        out.append(u, static_cast<std::size_t>(std::snprintf(u, sizeof u, "\\u%04x", cp)));
+      else
+        out.append(u, static_cast<std::size_t>(std::snprintf(u, sizeof u, "\\u%04x\\u%04x",
+                                                             0xD800 + ((cp - 0x10000) >> 10),
+                                                             0xDC00 + ((cp - 0x10000) & 0x3FF))));
+    }
+    return out + "\"";
+  };
   std::mt19937 rng(20261130);
   int valid = 0, invalid = 0;
   for (int round = 0; round < 20000; ++round) {
@@ -1195,6 +1218,7 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
       // ensure_ascii, for the parsed string (decoded unchecked) and the same bytes made in C++
       // (checked, three-byte runs five at a time): the same \u escapes, surrogates included.
       REQUIRE(pyjson::dumps(value(s)) == pyjson::dumps(v));
+      REQUIRE(pyjson::dumps(v) == ascii_escaped(s));
     } else {
       ++invalid;
       REQUIRE_THROWS_AS(pyjson::loads(text), pyjson::decode_error);

@@ -206,21 +206,27 @@ class writer {
       }
       // ensure_ascii: each character of a non-ASCII run becomes \uXXXX (two for those beyond
       // the BMP); a sequence of n >= 2 bytes grows by at most 12 - n, which room() covers.
-      // Clean text is valid UTF-8: its lead byte alone gives the length. Other text has runs
-      // of three-byte sequences (Chinese, Japanese) checked five at a time, as above; each
-      // grows by 3 bytes.
-      do {
+      // Clean text is valid UTF-8: its lead byte alone gives the length. Runs of three-byte
+      // sequences (Chinese, Japanese) are found five at a time, as above; each grows by 3
+      // bytes. Other text is checked for such a run first; clean text once its lead byte
+      // gives 3, so that text of mixed scripts does not pay for a look that mostly fails.
+      auto three_byte_batch = [&] {
 #if defined(__SSE2__)
-        if (!Clean && end - p >= 16) {
+        if (end - p >= 16) {
           if (std::size_t run = three_byte_run(p)) {
             room(static_cast<std::size_t>(end - p) + run + 2);
             for (const unsigned char* stop = p + run; p != stop; p += 3)
               write_u_escape(decode_utf8(p, 3));
-            continue;
+            return true;
           }
         }
 #endif
+        return false;
+      };
+      do {
+        if (!Clean && three_byte_batch()) continue;
         std::size_t n = Clean ? (*p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4) : sequence_length(p, end, s);
+        if (Clean && n == 3 && three_byte_batch()) continue;
         std::uint32_t cp = decode_utf8(p, n);
         room(static_cast<std::size_t>(end - p) + 14);
         if (cp >= 0x10000) {
