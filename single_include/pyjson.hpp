@@ -2404,6 +2404,16 @@ struct std::tuple_element<1, pyjson::member> {
 
 namespace pyjson::detail {
 
+/// JSON's two-character escapes: the letter after the backslash and the byte it stands for.
+/// The reader decodes all eight; the writer writes all but "\/" (Python leaves '/' as it is).
+struct short_escape {
+  char letter;
+  char byte;
+};
+inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/', '/'},
+                                                 {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
+                                                 {'r', '\r'}, {'t', '\t'}};
+
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
 /// [start, start + length) cannot be decoded, for `reason`.
 struct utf8_error {
@@ -4745,14 +4755,7 @@ class reader {
     // table to a different place each time.
     static constexpr auto decoded = [] {
       std::array<char, 256> t{};  // 0: \u, or no escape
-      t['"'] = '"';
-      t['\\'] = '\\';
-      t['/'] = '/';
-      t['b'] = '\b';
-      t['f'] = '\f';
-      t['n'] = '\n';
-      t['r'] = '\r';
-      t['t'] = '\t';
+      for (short_escape e : short_escapes) t[static_cast<unsigned char>(e.letter)] = e.byte;
       return t;
     }();
     if (const char c = decoded[static_cast<unsigned char>(p[1])]) {
@@ -6025,13 +6028,8 @@ class writer {
   void write_escape(unsigned char c) {
     static constexpr auto letters = [] {
       std::array<char, 128> t{};  // 0: written as \u00XX
-      t['"'] = '"';
-      t['\\'] = '\\';
-      t['\n'] = 'n';
-      t['\r'] = 'r';
-      t['\t'] = 't';
-      t['\b'] = 'b';
-      t['\f'] = 'f';
+      for (short_escape e : short_escapes)
+        if (e.byte != '/') t[static_cast<unsigned char>(e.byte)] = e.letter;
       return t;
     }();
     const char e = letters[c & 0x7F];

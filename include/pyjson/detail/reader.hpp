@@ -478,14 +478,7 @@ class reader {
     // table to a different place each time.
     static constexpr auto decoded = [] {
       std::array<char, 256> t{};  // 0: \u, or no escape
-      t['"'] = '"';
-      t['\\'] = '\\';
-      t['/'] = '/';
-      t['b'] = '\b';
-      t['f'] = '\f';
-      t['n'] = '\n';
-      t['r'] = '\r';
-      t['t'] = '\t';
+      for (short_escape e : short_escapes) t[static_cast<unsigned char>(e.letter)] = e.byte;
       return t;
     }();
     if (const char c = decoded[static_cast<unsigned char>(p[1])]) {

@@ -13,6 +13,16 @@
 
 namespace pyjson::detail {
 
+/// JSON's two-character escapes: the letter after the backslash and the byte it stands for.
+/// The reader decodes all eight; the writer writes all but "\/" (Python leaves '/' as it is).
+struct short_escape {
+  char letter;
+  char byte;
+};
+inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/', '/'},
+                                                 {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
+                                                 {'r', '\r'}, {'t', '\t'}};
+
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
 /// [start, start + length) cannot be decoded, for `reason`.
 struct utf8_error {

@@ -568,13 +568,8 @@ class writer {
   void write_escape(unsigned char c) {
     static constexpr auto letters = [] {
       std::array<char, 128> t{};  // 0: written as \u00XX
-      t['"'] = '"';
-      t['\\'] = '\\';
-      t['\n'] = 'n';
-      t['\r'] = 'r';
-      t['\t'] = 't';
-      t['\b'] = 'b';
-      t['\f'] = 'f';
+      for (short_escape e : short_escapes)
+        if (e.byte != '/') t[static_cast<unsigned char>(e.byte)] = e.letter;
       return t;
     }();
     const char e = letters[c & 0x7F];
