@@ -3,7 +3,6 @@
 // SPDX-License-Identifier: MIT
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <pyjson.hpp>
@@ -127,50 +126,59 @@ TEST_CASE("writer: string escaping with and without ensure_ascii") {
   CHECK(pyjson::dumps(value("\xe2\x80\xa8 \xc3\xa9")) == R"("\u2028 \u00e9")");
 }
 
+namespace {
+// The JSON string literal Python's json.dumps writes for s, byte by byte: the two-character
+// escapes, \u00XX for other control characters (and, with ensure_ascii, DEL), the rest as it
+// is; the only text beyond ASCII it knows is U+00E9.
+std::string python_escaped(const std::string& s, bool ascii) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      default: break;
+    }
+    if (c < 0x20 || (ascii && c == 0x7f)) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else if (ascii && c == 0xc3) {  // the tests' only non-ASCII text is U+00E9
+      out += "\\u00e9";
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+}  // namespace
+
 // Every ASCII byte, alone and after a long plain run, as Python's json.dumps writes it:
 // seven two-character escapes, \u00XX for the other control characters (and, with
 // ensure_ascii, for DEL), the rest as it is.
 TEST_CASE("writer: every ASCII byte and its escape", "[writer]") {
-  auto escaped = [](int b, bool ascii) -> std::string {
-    switch (b) {
-      case '"': return "\\\"";
-      case '\\': return "\\\\";
-      case '\b': return "\\b";
-      case '\f': return "\\f";
-      case '\n': return "\\n";
-      case '\r': return "\\r";
-      case '\t': return "\\t";
-      default: break;
-    }
-    if (b < 0x20 || (ascii && b == 0x7f)) {
-      char u[7];
-      std::snprintf(u, sizeof u, "\\u%04x", b);
-      return u;
-    }
-    return std::string(1, static_cast<char>(b));
-  };
-  auto quoted = [](const std::string& text) {
-    std::string q(1, '"');
-    q += text;
-    q += '"';
-    return q;
-  };
   // print(json.dumps("".join(map(chr, range(128)))))
   const std::string python_all =
       R"py("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f")py";
   for (bool ascii : {true, false}) {
-    std::string all, want_all;
+    std::string all;
     for (int b = 0; b < 128; ++b) {
       const std::string c(1, static_cast<char>(b));
       const std::string run(20, 'a');
       CAPTURE(b, ascii);
-      const std::string e = escaped(b, ascii);
-      CHECK(pyjson::dumps(value(c), {.ensure_ascii = ascii}) == quoted(e));
-      CHECK(pyjson::dumps(value(run + c + c), {.ensure_ascii = ascii}) == quoted(run + e + e));
+      CHECK(pyjson::dumps(value(c), {.ensure_ascii = ascii}) == python_escaped(c, ascii));
+      CHECK(pyjson::dumps(value(run + c + c), {.ensure_ascii = ascii}) ==
+            python_escaped(run + c + c, ascii));
       all += c;
-      want_all += e;
     }
-    CHECK(pyjson::dumps(value(all), {.ensure_ascii = ascii}) == quoted(want_all));
+    CHECK(pyjson::dumps(value(all), {.ensure_ascii = ascii}) == python_escaped(all, ascii));
     // Python's own output, for the ensure_ascii case.
     if (ascii) CHECK(pyjson::dumps(value(all)) == python_all);
   }
@@ -180,54 +188,26 @@ TEST_CASE("writer: every ASCII byte and its escape", "[writer]") {
 // byte that needs care at every position, against a plain byte-by-byte escaper that follows
 // Python's rules.
 TEST_CASE("writer: every string length and escape position", "[writer]") {
-  auto reference = [](const std::string& s, bool ascii) {
-    static const char* hex = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      auto c = static_cast<unsigned char>(s[i]);
-      switch (c) {
-        case '"': out += "\\\""; continue;
-        case '\\': out += "\\\\"; continue;
-        case '\n': out += "\\n"; continue;
-        case '\r': out += "\\r"; continue;
-        case '\t': out += "\\t"; continue;
-        case '\b': out += "\\b"; continue;
-        case '\f': out += "\\f"; continue;
-        default: break;
-      }
-      if (c < 0x20 || (ascii && c == 0x7f)) {
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      } else if (ascii && c == 0xc3) {  // the tests' only non-ASCII text is U+00E9
-        out += "\\u00e9";
-        ++i;
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    return out + "\"";
-  };
   const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9"};
   std::size_t checked = 0;
   for (std::size_t n = 0; n <= 40; ++n) {
     std::string plain;
     for (std::size_t i = 0; i < n; ++i) plain += static_cast<char>('a' + i % 26);
     for (bool ascii : {true, false}) {
-      REQUIRE(pyjson::dumps(value(plain), {.ensure_ascii = ascii}) == reference(plain, ascii));
+      REQUIRE(pyjson::dumps(value(plain), {.ensure_ascii = ascii}) == python_escaped(plain, ascii));
       for (std::size_t at = 0; at <= n; ++at) {
         for (const std::string& sp : specials) {
           std::string s = plain.substr(0, at) + sp + plain.substr(at);
           CAPTURE(n, at, sp, ascii);
-          REQUIRE(pyjson::dumps(value(s), {.ensure_ascii = ascii}) == reference(s, ascii));
+          REQUIRE(pyjson::dumps(value(s), {.ensure_ascii = ascii}) == python_escaped(s, ascii));
           // The same text as a key, and written compact inside containers.
           value obj = pyjson::object({{s, value(s)}});
           REQUIRE(pyjson::dumps(obj, {.ensure_ascii = ascii, .separators = {",", ":"}}) ==
-                  "{" + reference(s, ascii) + ":" + reference(s, ascii) + "}");
+                  "{" + python_escaped(s, ascii) + ":" + python_escaped(s, ascii) + "}");
           // Typed writing: a std::string, and a map key.
-          REQUIRE(pyjson::dumps(s, {.ensure_ascii = ascii}) == reference(s, ascii));
+          REQUIRE(pyjson::dumps(s, {.ensure_ascii = ascii}) == python_escaped(s, ascii));
           REQUIRE(pyjson::dumps(std::map<std::string, int>{{s, 1}}, {.ensure_ascii = ascii}) ==
-                  "{" + reference(s, ascii) + ": 1}");
+                  "{" + python_escaped(s, ascii) + ": 1}");
           ++checked;
         }
       }
