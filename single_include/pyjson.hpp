@@ -2402,6 +2402,16 @@ struct std::tuple_element<1, pyjson::member> {
 #include <emmintrin.h>
 #endif
 
+// Text beyond ASCII in strings is checked 32 bytes at a time with AVX2 where the CPU has it,
+// found at run time (the library is built for plain x86-64, whose vectors are SSE2's). GNU
+// compilers on x86-64 only; define PYJSON_NO_AVX2 to leave it out.
+#if !defined(PYJSON_NO_AVX2) && defined(__x86_64__) && defined(__GNUC__)
+#define PYJSON_UTF8_AVX2 1
+#include <immintrin.h>
+#else
+#define PYJSON_UTF8_AVX2 0
+#endif
+
 namespace pyjson::detail {
 
 /// JSON's two-character escapes: the letter after the backslash and the byte it stands for.
@@ -2456,6 +2466,135 @@ inline std::size_t three_byte_run(const unsigned char* p) noexcept {
   unsigned mismatch = ((cont ^ 0x6DB6u) | (lead ^ 0x1249u)) & 0x7FFFu;
   unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 15u;
   return good / 3 * 3;
+}
+#endif
+
+#if PYJSON_UTF8_AVX2
+/// Whether the reader checks text with skip_utf8_text_avx2: the CPU has AVX2. Set before main;
+/// a parse that runs earlier, from another static initializer, sees false and takes the
+/// byte-by-byte path, which accepts and rejects the same text. Tests turn it off to compare.
+inline bool use_avx2_utf8 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+
+/// Moves past the text of a string from p, the start of a character of two bytes or more, to
+/// the first byte that ends plain text ('"', '\\', a control character), over ASCII and UTF-8
+/// that is valid and holds no surrogate, 32 bytes at a time. Returns that byte; or, where it
+/// stops before it, the start of a character it did not settle (in a block with anything else,
+/// or in the last 31 bytes of the text), from which the caller reads one character at a time,
+/// as it does all text without AVX2. So the caller accepts, and rejects, what it would alone.
+///
+/// Each byte is checked against the one, two and three before it: the pair (previous byte,
+/// byte) gives an error class from three 16-entry tables (the previous byte's high and low
+/// nibble, the byte's high nibble), ANDed, so that a pair is wrong when all three name one
+/// error; the third and fourth byte of a sequence are then told from a stray continuation byte
+/// by the lead two or three bytes before. The bytes from the block's first special byte on are
+/// cleared to zero first, so that a character cut short by it is an error too.
+__attribute__((target("avx2"))) inline const char* skip_utf8_text_avx2(const char* p,
+                                                                       const char* end) noexcept {
+  // One bit per error; a pair is wrong when its three table entries share a bit.
+  constexpr char too_short = 1 << 0;          // a lead byte, then no continuation byte
+  constexpr char too_long = 1 << 1;           // ASCII, then a continuation byte
+  constexpr char overlong_3 = 1 << 2;         // E0 80..9F
+  constexpr char too_large = 1 << 3;          // F4 90..BF, F5..FF and a continuation byte
+  constexpr char surrogate = 1 << 4;          // ED A0..BF
+  constexpr char overlong_2 = 1 << 5;         // C0 or C1 and a continuation byte
+  constexpr char big_or_overlong_4 = 1 << 6;  // F5..FF 80..8F, or F0 80..8F
+  constexpr char two_conts = static_cast<char>(1 << 7);     // a continuation byte after another
+  constexpr char carry = too_short | too_long | two_conts;  // errors the high nibbles decide
+  // By the previous byte's high nibble.
+  const __m256i prev_high = _mm256_setr_epi8(
+      too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long, two_conts,
+      two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
+      too_short | overlong_3 | surrogate, too_short | too_large | big_or_overlong_4, too_long,
+      too_long, too_long, too_long, too_long, too_long, too_long, too_long, two_conts, two_conts,
+      two_conts, two_conts, too_short | overlong_2, too_short, too_short | overlong_3 | surrogate,
+      too_short | too_large | big_or_overlong_4);
+  // By the previous byte's low nibble.
+  constexpr char big = too_large | big_or_overlong_4;
+  const __m256i prev_low = _mm256_setr_epi8(
+      carry | overlong_3 | overlong_2 | big_or_overlong_4, carry | overlong_2, carry, carry,
+      carry | too_large, carry | big, carry | big, carry | big, carry | big, carry | big,
+      carry | big, carry | big, carry | big, carry | big | surrogate, carry | big, carry | big,
+      carry | overlong_3 | overlong_2 | big_or_overlong_4, carry | overlong_2, carry, carry,
+      carry | too_large, carry | big, carry | big, carry | big, carry | big, carry | big,
+      carry | big, carry | big, carry | big, carry | big | surrogate, carry | big, carry | big);
+  // By the byte's high nibble.
+  constexpr char cont_80 =
+      too_long | overlong_2 | two_conts | overlong_3 | big_or_overlong_4;               // 80..8F
+  constexpr char cont_90 = too_long | overlong_2 | two_conts | overlong_3 | too_large;  // 90..9F
+  constexpr char cont_a0 = too_long | overlong_2 | two_conts | surrogate | too_large;   // A0..BF
+  const __m256i byte_high = _mm256_setr_epi8(
+      too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,
+      cont_80, cont_90, cont_a0, cont_a0, too_short, too_short, too_short, too_short, too_short,
+      too_short, too_short, too_short, too_short, too_short, too_short, too_short, cont_80, cont_90,
+      cont_a0, cont_a0, too_short, too_short, too_short, too_short);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i index =
+      _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                       22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+  // Per byte, the largest that ends a character there: a lead byte in the last three bytes of
+  // a block needs bytes of the next.
+  const __m256i last_complete =
+      _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xEF),
+                       static_cast<char>(0xDF), static_cast<char>(0xBF));
+  __m256i prev = _mm256_setzero_si256();  // the block before: p starts a character
+  __m256i cut = _mm256_setzero_si256();   // nonzero when prev ends with a character cut short
+  const char* q = p;
+  while (end - q >= 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+    __m256i special = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+                                      _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
+    special =
+        _mm256_or_si256(special, _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1F)), v));
+    const auto stop = static_cast<unsigned>(_mm256_movemask_epi8(special));
+    if (stop != 0) {
+      const auto at = static_cast<char>(__builtin_ctz(stop));
+      v = _mm256_and_si256(v, _mm256_cmpgt_epi8(_mm256_set1_epi8(at), index));
+    }
+    if (_mm256_movemask_epi8(v) == 0) {
+      // ASCII: right unless the block before cut a character short.
+      if (!_mm256_testz_si256(cut, cut)) break;
+      if (stop != 0) return q + __builtin_ctz(stop);
+      prev = v;
+      q += 32;
+      continue;
+    }
+    // The bytes one, two and three before each byte of v: v shifted, the last of prev in front.
+    __m256i joined = _mm256_permute2x128_si256(prev, v, 0x21);
+    __m256i prev1 = _mm256_alignr_epi8(v, joined, 15);
+    __m256i prev2 = _mm256_alignr_epi8(v, joined, 14);
+    __m256i prev3 = _mm256_alignr_epi8(v, joined, 13);
+    __m256i error = _mm256_and_si256(
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(prev_high, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
+            _mm256_shuffle_epi8(prev_low, _mm256_and_si256(prev1, nibble))),
+        _mm256_shuffle_epi8(byte_high, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+    // A continuation byte after another is right exactly where it is the third byte of a
+    // sequence (a lead E0..FF two bytes before) or the fourth (F0..FF three before): the
+    // saturating subtractions leave the high bit set for those leads alone.
+    __m256i must_follow = _mm256_or_si256(_mm256_subs_epu8(prev2, _mm256_set1_epi8(0x60)),
+                                          _mm256_subs_epu8(prev3, _mm256_set1_epi8(0x70)));
+    error = _mm256_xor_si256(error, _mm256_and_si256(must_follow, _mm256_set1_epi8(two_conts)));
+    if (!_mm256_testz_si256(error, error)) break;
+    if (stop != 0) return q + __builtin_ctz(stop);
+    cut = _mm256_subs_epu8(v, last_complete);
+    prev = v;
+    q += 32;
+  }
+  // The blocks before q are checked but for a character that the last of them cut: its lead
+  // byte (or a byte above F4 in its place) ends it with fewer continuation bytes than it
+  // needs. The caller reads from that lead.
+  const char* r = q;
+  for (int i = 0; i < 3 && r > p && (static_cast<unsigned char>(r[-1]) & 0xC0) == 0x80; ++i) --r;
+  if (r > p) {
+    const auto lead = static_cast<unsigned char>(r[-1]);
+    const long length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (q - (r - 1) < length) return r - 1;
+  }
+  return q;
 }
 #endif
 
@@ -4512,8 +4651,19 @@ class reader {
         ++p;
         continue;
       }
-      // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
-      // other than Latin is a run of them).
+      // c >= 0x80: with AVX2, the rest of the string, or as much of it as is settled 32
+      // bytes at a time (see skip_utf8_text_avx2).
+#if PYJSON_UTF8_AVX2
+      if (use_avx2_utf8 && end_ - p >= 32) {
+        const char* q = skip_utf8_text_avx2(p, end_);
+        if (q != p) {
+          p = q;
+          continue;
+        }
+      }
+#endif
+      // Else UTF-8 sequences, as many as follow one another (text in most scripts other than
+      // Latin is a run of them).
       do {
         auto u = reinterpret_cast<const unsigned char*>(p);
 #if defined(__SSE2__)

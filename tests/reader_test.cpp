@@ -1230,6 +1230,174 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
   CHECK(invalid > 1000);
 }
 
+// Text beyond ASCII in a string is checked 32 bytes at a time with AVX2 where the CPU has it
+// (detail::skip_utf8_text_avx2), else one character at a time. An invalid sequence at any
+// place in or across those blocks, or cut short by the byte that ends the text ('"', '\\', a
+// control character), gets Python's message and position. Expected texts: python3,
+// json.loads of the same bytes (which adds no line and column).
+TEST_CASE("reader: invalid UTF-8 at every place of a 32-byte block", "[reader][utf8]") {
+  struct bad_piece {
+    std::string bytes;
+    std::string what;  // {P}: the byte position of the piece, {Q} and {R}: the next two
+  };
+  const bad_piece pieces[] = {
+      {"\xC3", "byte 0xc3 in position {P}: invalid continuation byte"},
+      {"\xC3\x01", "byte 0xc3 in position {P}: invalid continuation byte"},
+      {"\xE3", "byte 0xe3 in position {P}: invalid continuation byte"},
+      {"\xE3\x81", "bytes in position {P}-{Q}: invalid continuation byte"},
+      {"\xE3\x81\xE3", "bytes in position {P}-{Q}: invalid continuation byte"},
+      {"\xE3\x81\"", "bytes in position {P}-{Q}: invalid continuation byte"},
+      {"\xE3\x81\\n", "bytes in position {P}-{Q}: invalid continuation byte"},
+      {"\xF0\x9F", "bytes in position {P}-{Q}: invalid continuation byte"},
+      {"\xF0\x9F\x98", "bytes in position {P}-{R}: invalid continuation byte"},
+      {"\xF4\x90\x80\x80", "byte 0xf4 in position {P}: invalid continuation byte"},
+      {"\x80", "byte 0x80 in position {P}: invalid start byte"},
+      {"\xFF", "byte 0xff in position {P}: invalid start byte"},
+  };
+  const std::string cjk = "\xE3\x81\x82";  // one character, three bytes
+  // After the piece, ASCII alone, or text beyond ASCII: with ASCII, nothing else in the
+  // document is wrong, and an invalid piece let through would go unreported.
+  const std::string tails[] = {std::string(40, 'a'), [&] {
+                                 std::string t;
+                                 for (int i = 0; i < 20; ++i) t += cjk;
+                                 return t;
+                               }()};
+  auto fill = [](std::string what, std::string_view name, std::size_t at) {
+    if (auto i = what.find(name); i != std::string::npos)
+      what.replace(i, name.size(), std::to_string(at));
+    return what;
+  };
+  for (const bad_piece& piece : pieces) {
+    // The string's text: "é" (where a check 32 bytes at a time starts), 0 to 2 ASCII bytes,
+    // k characters of three bytes, the piece, the tail: the piece starts at each of the 96
+    // bytes from 2 on, across three blocks.
+    for (std::size_t shift = 0; shift <= 2; ++shift) {
+      for (std::size_t k = 0; k <= 31; ++k) {
+        for (const std::string& tail : tails) {
+          std::string text = "[\"\xC3\xA9";
+          text.append(shift, 'a');
+          for (std::size_t i = 0; i < k; ++i) text += cjk;
+          text += piece.bytes;
+          text += tail;
+          text += "\"]";
+          const std::size_t at = 4 + shift + 3 * k;  // in bytes
+          const std::size_t chars = 3 + shift + k;   // in characters
+          const std::string what =
+              fill(fill(fill(piece.what, "{P}", at), "{Q}", at + 1), "{R}", at + 2);
+          const std::string expected = "'utf-8' codec can't decode " + what + ": line 1 column " +
+                                       std::to_string(chars + 1) + " (char " +
+                                       std::to_string(chars) + ")";
+          CAPTURE(piece.bytes, shift, k, tail);
+          CHECK(error_of(text) == expected);
+          CHECK(error_of(text, {.strict = false}) == expected);
+        }
+      }
+    }
+  }
+}
+
+#if PYJSON_UTF8_AVX2
+// The AVX2 check must accept exactly the text the byte-by-byte one accepts, and leave every
+// error to it: random strings of valid and invalid pieces, read both ways, give the same
+// value or the same error (message and position).
+TEST_CASE("reader: text checked with AVX2 and byte by byte, the same results", "[reader][utf8]") {
+  if (!pyjson::detail::use_avx2_utf8) {
+    WARN("this CPU has no AVX2: only the byte-by-byte check runs here");
+    return;
+  }
+  struct restore {
+    ~restore() { pyjson::detail::use_avx2_utf8 = true; }
+  } restore_flag;
+  // Valid pieces: the first five are the usual text; then escapes, control characters
+  // (valid when not strict), the edges of each sequence length, and a surrogate (valid for
+  // loads, which keeps it).
+  const std::vector<std::string> valid = {"a",
+                                          "\xE3\x81\x82",
+                                          "\xC3\xA9",
+                                          "\xF0\x9F\x98\x80",
+                                          " ",
+                                          "\\\"",
+                                          "\\n",
+                                          "\\u00e9",
+                                          "\\ud800",
+                                          "\x01",
+                                          "\x1F",
+                                          "\x7F",
+                                          "\xC2\x80",
+                                          "\xDF\xBF",
+                                          "\xE0\xA0\x80",
+                                          "\xEF\xBF\xBF",
+                                          "\xED\x9F\xBF",
+                                          "\xED\xA0\x80",
+                                          "\xED\xBF\xBF",
+                                          "\xF0\x90\x80\x80",
+                                          "\xF4\x8F\xBF\xBF"};
+  const std::vector<std::string> invalid = {"\xF4\x90\x80\x80",
+                                            "\xF5\x80\x80\x80",
+                                            "\xC0\x80",
+                                            "\xC1\xBF",
+                                            "\xE0\x80\x80",
+                                            "\xE0\x9F\xBF",
+                                            "\xF0\x80\x80\x80",
+                                            "\xF0\x8F\xBF\xBF",
+                                            "\x80",
+                                            "\xBF",
+                                            "\xC3",
+                                            "\xE3\x81",
+                                            "\xF0\x90\x80",
+                                            "\xFE",
+                                            "\xFF",
+                                            "\xF8\x88\x80\x80\x80",
+                                            "\xED\xBF"};
+  auto read = [](const std::string& text, bool avx2, bool strict) -> std::string {
+    pyjson::detail::use_avx2_utf8 = avx2;
+    value v;
+    try {
+      v = pyjson::loads(text, {.strict = strict});
+    } catch (const pyjson::decode_error& e) {
+      return std::string("error ") + e.what();
+    }
+    // The \u form; and the text as it is, which a string with a surrogate cannot be written
+    // as (the reader marks the strings it saw none in, and the writer trusts the mark).
+    std::string written = "value ";
+    written += pyjson::dumps(v);
+    written += '\n';
+    try {
+      written += pyjson::dumps(v, {.ensure_ascii = false});
+    } catch (const pyjson::value_error& e) {
+      written += e.what();
+    }
+    return written;
+  };
+  std::mt19937 rng(20261204);
+  int values = 0, errors = 0;
+  for (int round = 0; round < 20000; ++round) {
+    // Half the rounds the usual text; a quarter any valid pieces; a quarter those and one or
+    // two invalid pieces among them.
+    const unsigned mode = rng() % 4;
+    const std::size_t count = rng() % 80;
+    std::vector<std::string> chosen;
+    for (std::size_t i = 0; i < count; ++i)
+      chosen.push_back(valid[mode < 2 ? rng() % 5 : rng() % valid.size()]);
+    for (unsigned i = 0; mode == 3 && i < 1 + rng() % 2; ++i)
+      chosen.insert(chosen.begin() + static_cast<std::ptrdiff_t>(rng() % (chosen.size() + 1)),
+                    invalid[rng() % invalid.size()]);
+    std::string text(rng() % 8, ' ');
+    text += "[\"";
+    for (const std::string& piece : chosen) text += piece;
+    text += rng() % 2 ? "\"]" : "\", \"\xC3\xA9\"]";
+    text += std::string(rng() % 40, ' ');
+    const bool strict = rng() % 2 == 0;
+    CAPTURE(text, strict);
+    const std::string with_avx2 = read(text, true, strict);
+    REQUIRE(with_avx2 == read(text, false, strict));
+    (with_avx2.starts_with("value") ? values : errors) += 1;
+  }
+  CHECK(values > 11000);
+  CHECK(errors > 6000);
+}
+#endif
+
 // loads reads an array's elements that are numbers after a comma in a loop of their own
 // (value_builder::number_elements), which gives back to the builder's loop at anything else.
 // loads<std::vector<pyjson::value>> reads each element on its own, never through that loop:

@@ -235,8 +235,19 @@ class reader {
         ++p;
         continue;
       }
-      // c >= 0x80: UTF-8 sequences, as many as follow one another (text in most scripts
-      // other than Latin is a run of them).
+      // c >= 0x80: with AVX2, the rest of the string, or as much of it as is settled 32
+      // bytes at a time (see skip_utf8_text_avx2).
+#if PYJSON_UTF8_AVX2
+      if (use_avx2_utf8 && end_ - p >= 32) {
+        const char* q = skip_utf8_text_avx2(p, end_);
+        if (q != p) {
+          p = q;
+          continue;
+        }
+      }
+#endif
+      // Else UTF-8 sequences, as many as follow one another (text in most scripts other than
+      // Latin is a run of them).
       do {
         auto u = reinterpret_cast<const unsigned char*>(p);
 #if defined(__SSE2__)
