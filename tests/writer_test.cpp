@@ -238,6 +238,35 @@ TEST_CASE("writer: integers at every length boundary", "[writer]") {
     REQUIRE(pyjson::dumps(value(static_cast<std::int64_t>(u))) ==
             text(static_cast<std::int64_t>(u)));
   }
+  // Integers of every length side by side, from a value and from typed data: whatever follows
+  // a number must land right after its last digit.
+  std::vector<std::int64_t> mixed;
+  std::string expected_compact = "[", expected_default = "[";
+  for (int k = 0; k < 3000; ++k) {
+    auto i = static_cast<std::int64_t>(rng() >> (rng() % 64));
+    if (k % 3 == 0) i = -i;
+    if (k % 7 == 0) i = static_cast<std::int64_t>(k % 10);
+    mixed.push_back(i);
+    std::string digits = text(i);
+    expected_compact.append(k ? "," : "").append(digits);
+    expected_default.append(k ? ", " : "").append(digits);
+  }
+  expected_compact += "]";
+  expected_default += "]";
+  value as_value = pyjson::to_value(mixed);
+  CHECK(pyjson::dumps(as_value, {.separators = {",", ":"}}) == expected_compact);
+  CHECK(pyjson::dumps(as_value) == expected_default);
+  CHECK(pyjson::dumps(mixed, {.separators = {",", ":"}}) == expected_compact);
+  CHECK(pyjson::dumps(mixed) == expected_default);
+  // Numbers below 10^6 (every one below 20,000), each followed by a key.
+  value counts = pyjson::object();
+  std::string expected_object = "{";
+  for (std::int64_t i = 0; i < 1000000; i += (i < 20000 ? 1 : 97)) {
+    std::string key = "k" + std::to_string(i);
+    counts[key] = i;
+    expected_object.append(i ? ",\"" : "\"").append(key).append("\":").append(text(i));
+  }
+  CHECK(pyjson::dumps(counts, {.separators = {",", ":"}}) == expected_object + "}");
 }
 
 TEST_CASE("writer: compact and default layouts of nested and empty containers", "[writer]") {
