@@ -2403,8 +2403,9 @@ struct std::tuple_element<1, pyjson::member> {
 #endif
 
 // Text beyond ASCII in strings is checked 32 bytes at a time with AVX2 where the CPU has it,
-// found at run time (the library is built for plain x86-64, whose vectors are SSE2's). GNU
-// compilers on x86-64 only; define PYJSON_NO_AVX2 to leave it out.
+// and runs of it escaped as \uXXXX five characters at a time, found at run time (the library
+// is built for plain x86-64, whose vectors are SSE2's). GNU compilers on x86-64 only; define
+// PYJSON_NO_AVX2 to leave it out.
 #if !defined(PYJSON_NO_AVX2) && defined(__x86_64__) && defined(__GNUC__)
 #define PYJSON_UTF8_AVX2 1
 #include <immintrin.h>
@@ -2467,12 +2468,31 @@ inline std::size_t three_byte_run(const unsigned char* p) noexcept {
   unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 15u;
   return good / 3 * 3;
 }
+
+/// The bytes at p that form a run of two-byte sequences (lead byte C2..DF, one continuation
+/// byte; always valid): 0, 2, ..., 16. Sixteen bytes must be readable at p. Cyrillic, Greek,
+/// Hebrew and Arabic text is such runs.
+inline std::size_t two_byte_run(const unsigned char* p) noexcept {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Taken as signed: continuation bytes 80..BF are those below C0, leads C2..DF those above
+  // C1 and below E0 (ASCII, from 0 up, is above both bounds).
+  unsigned cont = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)))));
+  unsigned lead = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC1))),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))))));
+  // Eight sequences: leads at even bytes, continuations at odd ones.
+  unsigned mismatch = ((cont ^ 0xAAAAu) | (lead ^ 0x5555u)) & 0xFFFFu;
+  unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 16u;
+  return good / 2 * 2;
+}
 #endif
 
 #if PYJSON_UTF8_AVX2
-/// Whether the reader checks text with skip_utf8_text_avx2: the CPU has AVX2. Set before main;
-/// a parse that runs earlier, from another static initializer, sees false and takes the
-/// byte-by-byte path, which accepts and rejects the same text. Tests turn it off to compare.
+/// Whether the reader and the writer check text with skip_utf8_text_avx2, and the writer
+/// escapes with escape_three_byte_run_avx2: the CPU has AVX2. Set before main; a call that runs
+/// earlier, from another static initializer, sees false and takes the byte-by-byte path, which
+/// accepts, rejects and writes the same text. Tests turn it off to compare.
 inline bool use_avx2_utf8 = [] {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") != 0;
@@ -2491,8 +2511,13 @@ inline bool use_avx2_utf8 = [] {
 /// error; the third and fourth byte of a sequence are then told from a stray continuation byte
 /// by the lead two or three bytes before. The bytes from the block's first special byte on are
 /// cleared to zero first, so that a character cut short by it is an error too.
-__attribute__((target("avx2"))) inline const char* skip_utf8_text_avx2(const char* p,
-                                                                       const char* end) noexcept {
+///
+/// With Copy (the writer), each block is also stored at out, as far from it as the block is
+/// from p, before it is checked: out must have room for the text from p to end, and the
+/// bytes stored there from the returned point on are to be written over.
+template <bool Copy = false>
+__attribute__((target("avx2"))) inline const char* skip_utf8_text_avx2(
+    const char* p, const char* end, [[maybe_unused]] char* out = nullptr) noexcept {
   // One bit per error; a pair is wrong when its three table entries share a bit.
   constexpr char too_short = 1 << 0;          // a lead byte, then no continuation byte
   constexpr char too_long = 1 << 1;           // ASCII, then a continuation byte
@@ -2545,6 +2570,7 @@ __attribute__((target("avx2"))) inline const char* skip_utf8_text_avx2(const cha
   const char* q = p;
   while (end - q >= 32) {
     __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+    if constexpr (Copy) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (q - p)), v);
     __m256i special = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
                                       _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
     special =
@@ -2595,6 +2621,79 @@ __attribute__((target("avx2"))) inline const char* skip_utf8_text_avx2(const cha
     if (q - (r - 1) < length) return r - 1;
   }
   return q;
+}
+
+/// Writes the code points in the eight 16-bit lanes of cps (each below 0x10000 and no
+/// surrogate) as \uXXXX escapes, 48 bytes at out. Each is split into four nibbles, which one
+/// table lookup makes hex digits, and "\u" is put before every four.
+__attribute__((target("avx2"))) inline void write_u_escapes_avx2(__m128i cps, char* out) noexcept {
+  // Four bytes per code point, its high byte twice then its low byte twice; from each pair,
+  // the high nibble and then the low one.
+  const __m256i twice =
+      _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(cps),
+                          _mm256_setr_epi8(1, 1, 0, 0, 3, 3, 2, 2, 5, 5, 4, 4, 7, 7, 6, 6, 9, 9, 8,
+                                           8, 11, 11, 10, 10, 13, 13, 12, 12, 15, 15, 14, 14));
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i high = _mm256_and_si256(_mm256_srli_epi16(twice, 4), nibble);
+  const __m256i low = _mm256_and_si256(twice, nibble);
+  const __m256i even = _mm256_set1_epi16(0x00FF);  // the first byte of each pair
+  const __m256i nibbles =
+      _mm256_or_si256(_mm256_and_si256(high, even), _mm256_andnot_si256(even, low));
+  const __m256i hex =
+      _mm256_shuffle_epi8(_mm256_setr_epi8('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a',
+                                           'b', 'c', 'd', 'e', 'f', '0', '1', '2', '3', '4', '5',
+                                           '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'),
+                          nibbles);
+  const __m128i first4 = _mm256_castsi256_si128(hex);      // code points 0-3, four digits each
+  const __m128i last4 = _mm256_extracti128_si256(hex, 1);  // code points 4-7
+  // Six bytes per escape: bytes 0-15 hold escapes 0, 1 and the start of 2; 16-31 the rest of
+  // 2, 3, 4 and the start of 5; 32-47 the rest of 5, 6 and 7.
+  const __m128i out0 = _mm_or_si128(
+      _mm_shuffle_epi8(first4, _mm_setr_epi8(-1, -1, 0, 1, 2, 3, -1, -1, 4, 5, 6, 7, -1, -1, 8, 9)),
+      _mm_setr_epi8('\\', 'u', 0, 0, 0, 0, '\\', 'u', 0, 0, 0, 0, '\\', 'u', 0, 0));
+  const __m128i out1 = _mm_or_si128(
+      _mm_or_si128(_mm_shuffle_epi8(first4, _mm_setr_epi8(10, 11, -1, -1, 12, 13, 14, 15, -1, -1,
+                                                          -1, -1, -1, -1, -1, -1)),
+                   _mm_shuffle_epi8(last4, _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0,
+                                                         1, 2, 3, -1, -1))),
+      _mm_setr_epi8(0, 0, '\\', 'u', 0, 0, 0, 0, '\\', 'u', 0, 0, 0, 0, '\\', 'u'));
+  const __m128i out2 = _mm_or_si128(
+      _mm_shuffle_epi8(last4,
+                       _mm_setr_epi8(4, 5, 6, 7, -1, -1, 8, 9, 10, 11, -1, -1, 12, 13, 14, 15)),
+      _mm_setr_epi8(0, 0, 0, 0, '\\', 'u', 0, 0, 0, 0, '\\', 'u', 0, 0, 0, 0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), out0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), out1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 32), out2);
+}
+
+/// Writes the three-byte sequences at p (sixteen bytes readable, five sequences read; the
+/// caller counts the ones three_byte_run found, and writes over the rest) as \uXXXX escapes,
+/// storing 48 bytes at out. Each code point is put together in a 16-bit lane from its bytes,
+/// where the byte-by-byte loop decoded and wrote one character at a time.
+__attribute__((target("avx2"))) inline void escape_three_byte_run_avx2(const unsigned char* p,
+                                                                       char* out) noexcept {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Lane k: the lead byte above the second (a), and the third byte (b), of sequence k.
+  const __m128i a =
+      _mm_shuffle_epi8(v, _mm_setr_epi8(1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1, -1, -1));
+  const __m128i b = _mm_shuffle_epi8(
+      v, _mm_setr_epi8(2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1, -1, -1, -1, -1));
+  // 1110xxxx 10yyyyyy 10zzzzzz: xxxx << 12 | yyyyyy << 6 | zzzzzz.
+  write_u_escapes_avx2(
+      _mm_or_si128(_mm_or_si128(_mm_slli_epi16(_mm_and_si128(a, _mm_set1_epi16(0x0F00)), 4),
+                                _mm_slli_epi16(_mm_and_si128(a, _mm_set1_epi16(0x003F)), 6)),
+                   _mm_and_si128(b, _mm_set1_epi16(0x003F))),
+      out);
+}
+
+/// The same for the eight two-byte sequences at p (two_byte_run tells how many are such).
+__attribute__((target("avx2"))) inline void escape_two_byte_run_avx2(const unsigned char* p,
+                                                                     char* out) noexcept {
+  // Lane k holds sequence k, its lead byte low: 110xxxxx 10yyyyyy gives xxxxx << 6 | yyyyyy.
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  write_u_escapes_avx2(_mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x001F)), 6),
+                                    _mm_and_si128(_mm_srli_epi16(v, 8), _mm_set1_epi16(0x003F))),
+                       out);
 }
 #endif
 
@@ -5666,14 +5765,15 @@ class writer {
   /// rather than json.dumps (its C encoder, unless an indent is set): they differ in the NaN
   /// error, which the pure-Python encoder ends with the value ("...: nan").
   writer(std::string& out, const dump_options& opt, bool streaming = false)
-      : out_(out), opt_(opt), nan_error_with_value_(streaming || opt.indent.has_value()) {
-    if (opt.separators) {
-      item_sep_ = opt.separators.item();
-      key_sep_ = opt.separators.key();
-    } else {
-      item_sep_ = opt.indent ? "," : ", ";
-      key_sep_ = ": ";
-    }
+      : out_(out),
+        opt_(opt),
+        // Made here rather than assigned in the body, where g++ 12 saw the short string's
+        // bytes read before they were set (a false -Wmaybe-uninitialized in callers' code).
+        item_sep_(opt.separators ? opt.separators.item()
+                  : opt.indent   ? ","
+                                 : ", "),
+        key_sep_(opt.separators ? opt.separators.key() : ": "),
+        nan_error_with_value_(streaming || opt.indent.has_value()) {
     // The two layouts nearly every call uses, compact (",", ":") and Python's default
     // (", ", ": ") without indent, have constant separators: item() and key_separator() write
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
@@ -5790,6 +5890,22 @@ class writer {
         continue;
       }
       if (!Clean && !ascii) {
+#if PYJSON_UTF8_AVX2
+        // With AVX2, the text up to the next byte to escape is checked and copied 32 bytes
+        // at a time (checked as the reader checks it: see skip_utf8_text_avx2); the loop
+        // below takes what that leaves, so errors and lone surrogates are reported as ever.
+        // The room for the rest of the input as it is covers the blocks copied.
+        if (use_avx2_utf8 && end - p >= 32 && three_byte_run(p) != 15) {
+          const char* from = reinterpret_cast<const char*>(p);
+          const char* to =
+              skip_utf8_text_avx2<true>(from, reinterpret_cast<const char*>(end), cur_);
+          if (to != from) {
+            cur_ += to - from;
+            p += to - from;
+            continue;
+          }
+        }
+#endif
         // Runs of non-ASCII text are copied as they are, checked sequence by sequence (or
         // five three-byte ones at a time; room for 16 bytes is there, as the rest of the
         // input is at least that long).
@@ -5824,9 +5940,38 @@ class writer {
 #if defined(__SSE2__)
         if (end - p >= 16) {
           if (std::size_t run = three_byte_run(p)) {
+#if PYJSON_UTF8_AVX2
+            // With AVX2, a run of four or five at once (see escape_three_byte_run_avx2),
+            // which stores 48 bytes: room for them, and then for the rest of the input as it
+            // is. Shorter runs (text that mixes scripts) were written faster one by one.
+            if (use_avx2_utf8 && run >= 12) {
+              room(static_cast<std::size_t>(end - p) + 50);
+              escape_three_byte_run_avx2(p, cur_);
+              cur_ += 2 * run;
+              p += run;
+              return true;
+            }
+#endif
             room(static_cast<std::size_t>(end - p) + run + 2);
             for (const unsigned char* stop = p + run; p != stop; p += 3)
               write_u_escape(decode_utf8(p, 3));
+            return true;
+          }
+        }
+#endif
+        return false;
+      };
+      // With AVX2, runs of four to eight two-byte sequences (Cyrillic, Greek, Hebrew, Arabic)
+      // at once, alike (see escape_two_byte_run_avx2); each grows by 4 bytes. Shorter runs
+      // were written faster one by one.
+      auto two_byte_batch = [&] {
+#if PYJSON_UTF8_AVX2
+        if (use_avx2_utf8 && end - p >= 16) {
+          if (std::size_t run = two_byte_run(p); run >= 8) {
+            room(static_cast<std::size_t>(end - p) + 50);
+            escape_two_byte_run_avx2(p, cur_);
+            cur_ += 3 * run;
+            p += run;
             return true;
           }
         }
@@ -5837,6 +5982,7 @@ class writer {
         if (!Clean && three_byte_batch()) continue;
         std::size_t n = Clean ? (*p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4) : sequence_length(p, end, s);
         if (Clean && n == 3 && three_byte_batch()) continue;
+        if (n == 2 && two_byte_batch()) continue;
         std::uint32_t cp = decode_utf8(p, n);
         room(static_cast<std::size_t>(end - p) + 14);
         if (cp >= 0x10000) {

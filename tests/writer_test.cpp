@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <pyjson.hpp>
@@ -292,6 +293,224 @@ TEST_CASE("writer: compact and default layouts of nested and empty containers", 
         R"({"first":[1,{}],"second":2,"third":{"x":[]}})");
   CHECK(pyjson::dumps(std::vector<value>{value(1), pyjson::array(), value("s")}) ==
         R"([1, [], "s"])");
+}
+
+namespace {
+// The ways text beyond ASCII can be written here: byte by byte, and with AVX2 where the CPU
+// has it (detail::use_avx2_utf8, which set() turns on and off). The flag is restored at the
+// end of the scope.
+struct avx2_switch {
+  std::vector<bool> ways = {false};
+#if PYJSON_UTF8_AVX2
+  bool was = pyjson::detail::use_avx2_utf8;
+  avx2_switch() {
+    if (was) ways.push_back(true);
+  }
+  ~avx2_switch() { pyjson::detail::use_avx2_utf8 = was; }
+  static void set(bool on) { pyjson::detail::use_avx2_utf8 = on; }
+#else
+  static void set(bool) {}
+#endif
+  auto begin() const { return ways.begin(); }
+  auto end() const { return ways.end(); }
+};
+}  // namespace
+
+// With ensure_ascii, runs of two-byte characters (Cyrillic) and of three-byte ones (Chinese,
+// Japanese) become \uXXXX escapes several at a time with AVX2, else one at a time. Every such
+// character, after every offset from 0 to 16, and random text of runs of every length among
+// other pieces, from a value built in C++, a value the reader made and a std::string: the
+// same text both ways, and the text of an independent encoder.
+TEST_CASE(
+    "writer: runs of two- and three-byte characters escaped as \\u, with AVX2 and one "
+    "at a time",
+    "[writer][utf8]") {
+  auto utf8 = [](std::uint32_t cp) {
+    std::string s;
+    if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    }
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+    return s;
+  };
+  auto escape = [](std::uint32_t unit) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(unit));
+    return std::string(buf);
+  };
+  std::size_t checked = 0;
+  auto check = [&](const std::string& text, const std::string& expected) {
+    const avx2_switch ways;
+    const value loaded = pyjson::loads(pyjson::dumps(text, {.ensure_ascii = false}));
+    for (bool avx2 : ways) {
+      avx2_switch::set(avx2);
+      CAPTURE(avx2, text.size());
+      REQUIRE(pyjson::dumps(value(text)) == expected);
+      REQUIRE(pyjson::dumps(loaded) == expected);
+      REQUIRE(pyjson::dumps(text) == expected);
+      ++checked;
+    }
+  };
+  std::string all2, all2_escaped, all3, all3_escaped;
+  for (std::uint32_t cp = 0x80; cp <= 0x7FF; ++cp) {
+    all2 += utf8(cp);
+    all2_escaped += escape(cp);
+  }
+  for (std::uint32_t cp = 0x800; cp <= 0xFFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    all3 += utf8(cp);
+    all3_escaped += escape(cp);
+  }
+  for (std::size_t shift = 0; shift <= 16; ++shift) {
+    const std::string before(shift, 'a');
+    for (const auto& [all, all_escaped] :
+         {std::pair(all2, all2_escaped), std::pair(all3, all3_escaped)}) {
+      check(before + all, "\"" + before + all_escaped + "\"");
+      check(before + all + "z\n", "\"" + before + all_escaped + "z\\n\"");
+    }
+  }
+  // Random text: runs of 1 to 10 two-byte characters and of 1 to 7 three-byte ones among
+  // ASCII, four-byte characters and escapes, so that runs start at every offset and end
+  // anywhere, near the string's end too.
+  std::mt19937 rng(2024);
+  for (int k = 0; k < 20000; ++k) {
+    std::string text, expected = "\"";
+    const int pieces = static_cast<int>(rng() % 24);
+    for (int i = 0; i < pieces; ++i) {
+      switch (rng() % 8) {
+        case 0: {
+          const char c = static_cast<char>('a' + rng() % 26);
+          text += c;
+          expected += c;
+          break;
+        }
+        case 1:
+          text += utf8(0xE9);
+          expected += "\\u00e9";
+          break;
+        case 2:
+          text += utf8(0x1F600);
+          expected += "\\ud83d\\ude00";
+          break;
+        case 3:
+          text += "\"\n";
+          expected += "\\\"\\n";
+          break;
+        case 4:
+        case 5: {
+          const int run = 1 + static_cast<int>(rng() % 10);
+          for (int j = 0; j < run; ++j) {
+            const std::uint32_t cp = 0x80 + rng() % (0x800 - 0x80);
+            text += utf8(cp);
+            expected += escape(cp);
+          }
+          break;
+        }
+        default: {
+          const int run = 1 + static_cast<int>(rng() % 7);
+          for (int j = 0; j < run; ++j) {
+            std::uint32_t cp = 0x800 + rng() % (0x10000 - 0x800 - 0x800);
+            if (cp >= 0xD800) cp += 0x800;  // past the surrogates
+            text += utf8(cp);
+            expected += escape(cp);
+          }
+        }
+      }
+    }
+    check(text, expected + "\"");
+  }
+  CHECK(checked >= 20068);
+}
+
+// Text that is not known to be valid (strings built in C++) is checked as it is written:
+// without ensure_ascii 32 bytes at a time with AVX2, with it in runs of two- and three-byte
+// characters, else one character at a time. Random strings of valid and invalid pieces, lone
+// surrogates and bytes to escape, written both ways, give the same text, or the same error;
+// valid ones give the text of an independent escaper.
+TEST_CASE("writer: text beyond ASCII checked with AVX2 and one character at a time, the same",
+          "[writer][utf8]") {
+  struct piece {
+    std::string text, escaped;  // escaped empty: invalid UTF-8, or a lone surrogate
+  };
+  const std::vector<piece> pieces = {
+      {"a", "a"},
+      {"ab cd", "ab cd"},
+      {"\xE3\x81\x82", "\xE3\x81\x82"},
+      {"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"},
+      {"\xC3\xA9", "\xC3\xA9"},
+      {"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
+       "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82"},
+      {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+      {"\xC2\x80", "\xC2\x80"},
+      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},
+      {"\xED\x9F\xBF", "\xED\x9F\xBF"},
+      {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},
+      {"\"", "\\\""},
+      {"\\", "\\\\"},
+      {"\n", "\\n"},
+      {"\x01", "\\u0001"},
+      {"\x7F", "\x7F"},
+      {"\xED\xA0\x80", ""},  // a lone surrogate (WTF-8)
+      {"\x80", ""},
+      {"\xC3", ""},
+      {"\xE3\x81", ""},
+      {"\xF0\x90\x80", ""},
+      {"\xC0\x80", ""},
+      {"\xE0\x80\x80", ""},
+      {"\xF4\x90\x80\x80", ""},
+      {"\xFF", ""},
+  };
+  auto write = [](const std::string& text, bool typed, bool ascii) -> std::string {
+    try {
+      return typed ? pyjson::dumps(text, {.ensure_ascii = ascii})
+                   : pyjson::dumps(value(text), {.ensure_ascii = ascii});
+    } catch (const pyjson::value_error& e) {
+      return std::string("error ") + e.what();
+    }
+  };
+  const avx2_switch ways;
+  std::mt19937 rng(77);
+  std::size_t valid = 0, errors = 0;
+  for (int k = 0; k < 20000; ++k) {
+    std::string text, expected = "\"";
+    bool ok = true;
+    // Mostly valid text, long enough for blocks of 32 bytes; an invalid piece in a third.
+    const bool with_invalid = k % 3 == 0;
+    const int count = static_cast<int>(rng() % 40);
+    for (int i = 0; i < count; ++i) {
+      std::size_t at = rng() % pieces.size();
+      while (!with_invalid && pieces[at].escaped.empty()) at = rng() % pieces.size();
+      text += pieces[at].text;
+      expected += pieces[at].escaped;
+      ok = ok && !pieces[at].escaped.empty();
+    }
+    expected += "\"";
+    // Without ensure_ascii, the text of the escaper above; with it (two- and three-byte
+    // runs escaped several at a time), the same text both ways.
+    for (bool ascii : {false, true}) {
+      for (bool typed : {false, true}) {
+        std::string first;
+        for (bool avx2 : ways) {
+          avx2_switch::set(avx2);
+          const std::string written = write(text, typed, ascii);
+          CAPTURE(k, ascii, typed, avx2, text);
+          if (ok && !ascii) REQUIRE(written == expected);
+          if (avx2) REQUIRE(written == first);
+          first = written;
+        }
+        (ok ? valid : errors) += 1;
+      }
+    }
+  }
+  CHECK(valid > 50000);
+  CHECK(errors > 8000);
 }
 
 TEST_CASE("writer: lone surrogates and invalid UTF-8") {

@@ -56,14 +56,15 @@ class writer {
   /// rather than json.dumps (its C encoder, unless an indent is set): they differ in the NaN
   /// error, which the pure-Python encoder ends with the value ("...: nan").
   writer(std::string& out, const dump_options& opt, bool streaming = false)
-      : out_(out), opt_(opt), nan_error_with_value_(streaming || opt.indent.has_value()) {
-    if (opt.separators) {
-      item_sep_ = opt.separators.item();
-      key_sep_ = opt.separators.key();
-    } else {
-      item_sep_ = opt.indent ? "," : ", ";
-      key_sep_ = ": ";
-    }
+      : out_(out),
+        opt_(opt),
+        // Made here rather than assigned in the body, where g++ 12 saw the short string's
+        // bytes read before they were set (a false -Wmaybe-uninitialized in callers' code).
+        item_sep_(opt.separators ? opt.separators.item()
+                  : opt.indent   ? ","
+                                 : ", "),
+        key_sep_(opt.separators ? opt.separators.key() : ": "),
+        nan_error_with_value_(streaming || opt.indent.has_value()) {
     // The two layouts nearly every call uses, compact (",", ":") and Python's default
     // (", ", ": ") without indent, have constant separators: item() and key_separator() write
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
@@ -180,6 +181,22 @@ class writer {
         continue;
       }
       if (!Clean && !ascii) {
+#if PYJSON_UTF8_AVX2
+        // With AVX2, the text up to the next byte to escape is checked and copied 32 bytes
+        // at a time (checked as the reader checks it: see skip_utf8_text_avx2); the loop
+        // below takes what that leaves, so errors and lone surrogates are reported as ever.
+        // The room for the rest of the input as it is covers the blocks copied.
+        if (use_avx2_utf8 && end - p >= 32 && three_byte_run(p) != 15) {
+          const char* from = reinterpret_cast<const char*>(p);
+          const char* to =
+              skip_utf8_text_avx2<true>(from, reinterpret_cast<const char*>(end), cur_);
+          if (to != from) {
+            cur_ += to - from;
+            p += to - from;
+            continue;
+          }
+        }
+#endif
         // Runs of non-ASCII text are copied as they are, checked sequence by sequence (or
         // five three-byte ones at a time; room for 16 bytes is there, as the rest of the
         // input is at least that long).
@@ -214,9 +231,38 @@ class writer {
 #if defined(__SSE2__)
         if (end - p >= 16) {
           if (std::size_t run = three_byte_run(p)) {
+#if PYJSON_UTF8_AVX2
+            // With AVX2, a run of four or five at once (see escape_three_byte_run_avx2),
+            // which stores 48 bytes: room for them, and then for the rest of the input as it
+            // is. Shorter runs (text that mixes scripts) were written faster one by one.
+            if (use_avx2_utf8 && run >= 12) {
+              room(static_cast<std::size_t>(end - p) + 50);
+              escape_three_byte_run_avx2(p, cur_);
+              cur_ += 2 * run;
+              p += run;
+              return true;
+            }
+#endif
             room(static_cast<std::size_t>(end - p) + run + 2);
             for (const unsigned char* stop = p + run; p != stop; p += 3)
               write_u_escape(decode_utf8(p, 3));
+            return true;
+          }
+        }
+#endif
+        return false;
+      };
+      // With AVX2, runs of four to eight two-byte sequences (Cyrillic, Greek, Hebrew, Arabic)
+      // at once, alike (see escape_two_byte_run_avx2); each grows by 4 bytes. Shorter runs
+      // were written faster one by one.
+      auto two_byte_batch = [&] {
+#if PYJSON_UTF8_AVX2
+        if (use_avx2_utf8 && end - p >= 16) {
+          if (std::size_t run = two_byte_run(p); run >= 8) {
+            room(static_cast<std::size_t>(end - p) + 50);
+            escape_two_byte_run_avx2(p, cur_);
+            cur_ += 3 * run;
+            p += run;
             return true;
           }
         }
@@ -227,6 +273,7 @@ class writer {
         if (!Clean && three_byte_batch()) continue;
         std::size_t n = Clean ? (*p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4) : sequence_length(p, end, s);
         if (Clean && n == 3 && three_byte_batch()) continue;
+        if (n == 2 && two_byte_batch()) continue;
         std::uint32_t cp = decode_utf8(p, n);
         room(static_cast<std::size_t>(end - p) + 14);
         if (cp >= 0x10000) {
