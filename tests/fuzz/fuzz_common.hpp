@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 namespace pyjson_fuzz {
@@ -54,6 +55,27 @@ inline void check(bool ok, std::string_view what, std::string_view detail = {},
                   std::string_view input = {}) {
   if (!ok) [[unlikely]]
     fail(what, detail, input);
+}
+
+/// What f() returns with pyjson's AVX2 paths off and on (text beyond ASCII checked, copied and
+/// escaped 32 bytes at a time), the flag restored: the same unless a path is wrong. Where the
+/// CPU has no AVX2 (or PYJSON_NO_AVX2 is set), both are the byte-by-byte result.
+template <class F>
+auto without_and_with_avx2(F f) {
+#if PYJSON_UTF8_AVX2
+  const bool was = pyjson::detail::use_avx2_utf8;
+  struct restore {
+    bool was;
+    ~restore() { pyjson::detail::use_avx2_utf8 = was; }
+  } restore_flag{was};
+  pyjson::detail::use_avx2_utf8 = false;
+  auto first = f();
+  pyjson::detail::use_avx2_utf8 = was;
+  return std::pair(std::move(first), f());
+#else
+  auto first = f();
+  return std::pair(first, std::move(first));
+#endif
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {

@@ -2,7 +2,8 @@
 // allow_nan, max_depth), the rest is the text. Invariants: only decode_error escapes; an error's
 // position, line and column agree with its byte offset; invalid UTF-8 anywhere is reported as
 // such, at the first bad byte, before any syntax error; raw_decode and the strict-UTF-8 parse
-// agree with loads; loosening an option never turns success into failure.
+// agree with loads; loosening an option never turns success into failure; reading with AVX2
+// and byte by byte gives the same value or the same error.
 // SPDX-License-Identifier: MIT
 #include <cstddef>
 #include <cstdint>
@@ -104,6 +105,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = input.substr(1);
   const std::size_t skipped = text.starts_with(bom) ? bom.size() : 0;
   const std::size_t bad_utf8 = first_invalid_utf8(text.substr(skipped));
+
+  // Read with AVX2 and byte by byte: the same value (as written with escapes, so that a
+  // surrogate cannot make it fail) or the same error.
+  auto [plain, vector] = without_and_with_avx2([&]() -> std::string {
+    try {
+      return pyjson::dumps(pyjson::loads(text, opt));
+    } catch (const pyjson::decode_error& e) {
+      return std::string("error ") + e.what();
+    } catch (...) {
+      unexpected_exception("loads", input);
+    }
+  });
+  check(plain == vector, "loads with and without AVX2 differ", plain + "\n---\n" + vector, input);
 
   pyjson::value v;
   try {

@@ -3,7 +3,8 @@
 // float bits, bytes, member order; NaN equals NaN here); dumps is idempotent after one round;
 // operator== agrees when there is no NaN; ensure_ascii output is ASCII; ensure_ascii = false
 // fails (value_error) exactly when a string holds a lone surrogate; allow_nan = false fails
-// (value_error) exactly when a float is not finite.
+// (value_error) exactly when a float is not finite. And the input itself, as a program's own
+// string (any bytes), is written with AVX2 and byte by byte alike, text or error.
 // SPDX-License-Identifier: MIT
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +68,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input = as_text(data, size);
   const std::uint8_t sel = data[0];
   const std::string_view text = input.substr(1);
+
+  // The input as a program's own string, not known to be valid UTF-8: written with AVX2 and
+  // byte by byte, with and without ensure_ascii, the same text or the same error.
+  for (bool ascii : {true, false}) {
+    auto [plain, vector] = without_and_with_avx2([&]() -> std::string {
+      try {
+        return pyjson::dumps(std::string(text), {.ensure_ascii = ascii});
+      } catch (const pyjson::value_error& e) {
+        return std::string("error ") + e.what();
+      } catch (...) {
+        unexpected_exception("dumps of the input as a string", input);
+      }
+    });
+    check(plain == vector, "a string written with and without AVX2 differs",
+          plain + "\n---\n" + vector, input);
+  }
 
   pyjson::load_options opt;
   opt.strict = (sel & 1) == 0;

@@ -27,6 +27,10 @@ SCALARS = [
     b'"\\ud800"', b'"\\udc00\\ud800"', b'"\\ud800x"', b'"\\uDBFF\\uDFFF"',
     '"é€😀"'.encode(), '"\u2028\u2029"'.encode(), b'"\xed\xa0\x80"', b'"\xed\xa0\xbd\xed\xb8\x80"',
     b'"\\ud83d\xed\xb8\x80"', b'"' + b"x" * 300 + b'"', b"1" * 400,
+    # Text beyond ASCII in runs longer than a 32-byte block (checked, copied and escaped with
+    # AVX2): Japanese, Cyrillic, scripts mixed with ASCII.
+    ('"' + "日本語のテキストです。" * 6 + '"').encode(), ('"' + "Привет, мир! " * 8 + '"').encode(),
+    ('"' + "naïve café — Ελληνικά 中文 😀 " * 5 + '"').encode(),
 ]
 
 INVALID = [
