@@ -2,8 +2,10 @@
 # Compiler and standard matrix: the unit tests, the headers-alone check and the -fno-exceptions
 # program, built with g++ and clang++ in C++20 and C++23, Debug and Release, all with -Werror,
 # then run. scripts/test.sh already covers g++ and clang++ in C++20 Debug, so the matrix is the
-# six other configurations. Each one has its own folder, build/matrix-<compiler>-<std>-<type>,
-# reused by the next run. Ends with a table; exits non-zero when any configuration fails.
+# six other configurations. clang-23-Debug is built with PYJSON_NO_AVX2, so that the build
+# without the AVX2 paths is compiled and tested too. Each one has its own folder,
+# build/matrix-<compiler>-<std>-<type>, reused by the next run. Ends with a table; exits
+# non-zero when any configuration fails.
 #
 # Usage: scripts/matrix.sh [config...]     e.g. scripts/matrix.sh gcc-23-Release clang-20-Release
 # Environment: PYJSON_MATRIX_JOBS, build parallelism (default 2); PYJSON_MATRIX_TEST_TIMEOUT,
@@ -49,8 +51,11 @@ run_config() {
   dir=build/matrix-$compiler-$std-$type
   echo "=== $config in $dir" >&2
   started=$SECONDS
+  local extra_flags=
+  [ "$config" = clang-23-Debug ] && extra_flags=-DPYJSON_NO_AVX2
   if ! cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DCMAKE_CXX_COMPILER="$cxx" \
       -DCMAKE_CXX_STANDARD="$std" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DPYJSON_WERROR=ON \
+      -DCMAKE_CXX_FLAGS="$extra_flags" \
       -DPYJSON_TEST_SINGLE_HEADER=OFF -DPYJSON_BUILD_EXAMPLES=OFF >&2; then
     echo "$((SECONDS - started)) - configure-failed"
     return
