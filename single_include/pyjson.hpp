@@ -2403,9 +2403,9 @@ struct std::tuple_element<1, pyjson::member> {
 #endif
 
 // Text beyond ASCII in strings is checked 32 bytes at a time with AVX2 where the CPU has it,
-// and runs of it escaped as \uXXXX five characters at a time, found at run time (the library
-// is built for plain x86-64, whose vectors are SSE2's). GNU compilers on x86-64 only; define
-// PYJSON_NO_AVX2 to leave it out.
+// and runs of it escaped as \uXXXX up to eight characters at a time, found at run time (the
+// library is built for plain x86-64, whose vectors are SSE2's). GNU compilers on x86-64 only;
+// define PYJSON_NO_AVX2 to leave it out.
 #if !defined(PYJSON_NO_AVX2) && defined(__x86_64__) && defined(__GNUC__)
 #define PYJSON_UTF8_AVX2 1
 #include <immintrin.h>
@@ -2490,9 +2490,10 @@ inline std::size_t two_byte_run(const unsigned char* p) noexcept {
 
 #if PYJSON_UTF8_AVX2
 /// Whether the reader and the writer check text with skip_utf8_text_avx2, and the writer
-/// escapes with escape_three_byte_run_avx2: the CPU has AVX2. Set before main; a call that runs
-/// earlier, from another static initializer, sees false and takes the byte-by-byte path, which
-/// accepts, rejects and writes the same text. Tests turn it off to compare.
+/// escapes runs with escape_two_byte_run_avx2 and escape_three_byte_run_avx2: the CPU has AVX2. Set
+/// before main; a call that runs earlier, from another static initializer, sees false and takes the
+/// byte-by-byte path, which accepts, rejects and writes the same text. Tests turn it off to
+/// compare.
 inline bool use_avx2_utf8 = [] {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") != 0;
