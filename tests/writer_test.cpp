@@ -270,6 +270,63 @@ TEST_CASE("writer: integers at every length boundary", "[writer]") {
   CHECK(pyjson::dumps(counts, {.separators = {",", ":"}}) == expected_object + "}");
 }
 
+// Integers of up to 9 digits come from one fixed-point product, longer ones from groups of
+// eight (detail::format_uint). Its digits are checked against std::to_chars: every integer
+// below 2 * 10^6, the integers around each power of ten and each multiple of a power of ten
+// (where a fraction that came out a little low would turn ...000 into ...999), and random
+// integers of each length.
+TEST_CASE("writer: integer digits from the fixed-point product", "[writer]") {
+  char got[32], want[32];
+  std::size_t checked = 0, wrong = 0;
+  auto check = [&](std::uint64_t u) {
+    char* end = pyjson::detail::format_uint(got, u);
+    auto r = std::to_chars(want, want + sizeof want, u);
+    if (std::string_view(got, static_cast<std::size_t>(end - got)) !=
+        std::string_view(want, static_cast<std::size_t>(r.ptr - want))) {
+      if (++wrong <= 5) FAIL_CHECK("format_uint(" << u << ") wrote " << std::string(got, end));
+    }
+    // -u as an int64, when there is one.
+    if (u <= std::uint64_t(1) << 63) {
+      auto i = static_cast<std::int64_t>(0 - u);
+      end = pyjson::detail::format_int(got, i);
+      r = std::to_chars(want, want + sizeof want, i);
+      if (std::string_view(got, static_cast<std::size_t>(end - got)) !=
+          std::string_view(want, static_cast<std::size_t>(r.ptr - want))) {
+        if (++wrong <= 5) FAIL_CHECK("format_int(" << i << ") wrote " << std::string(got, end));
+      }
+    }
+    ++checked;
+  };
+  for (std::uint64_t u = 0; u < 2000000; ++u) check(u);
+  const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t smallest = 1;  // of `digits` digits
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (std::uint64_t d = 1; d <= 9 && d <= max / smallest; ++d) {
+      const std::uint64_t m = d * smallest;
+      for (std::uint64_t k = 0; k < 300; ++k) {
+        check(m + k);
+        if (m > k) check(m - 1 - k);
+      }
+    }
+    // Two leading digits, then zeros; and one less.
+    for (std::uint64_t lead = 10; digits >= 2 && lead < 100 && lead <= max / (smallest / 10);
+         ++lead) {
+      check(lead * (smallest / 10));
+      check(lead * (smallest / 10) - 1);
+    }
+    if (digits < 20) smallest *= 10;
+  }
+  check(std::numeric_limits<std::uint64_t>::max());
+  check(std::uint64_t(1) << 63);
+  std::mt19937_64 rng(29);
+  std::uint64_t p = 10;  // 10^digits
+  for (int digits = 1; digits <= 19; ++digits, p *= 10) {
+    for (int k = 0; k < 20000; ++k) check(p / 10 + rng() % (p - p / 10));
+  }
+  CHECK(wrong == 0);
+  CHECK(checked > 2000000);
+}
+
 TEST_CASE("writer: compact and default layouts of nested and empty containers", "[writer]") {
   const char* doc =
       R"({"a": [], "b": {}, "c": [[], {}, [1, [2, []], {"d": {}}], "e"], "f": [{"g": [3, {}]}]})";
