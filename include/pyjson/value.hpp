@@ -30,6 +30,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "pyjson/detail/config.hpp"
 #include "pyjson/error.hpp"
 
 namespace pyjson {
@@ -529,7 +530,8 @@ inline void* allocate_block(std::size_t bytes) {
 }
 // Frees a block of class cls (0: a large block), for a thread whose heap is `heap` (see
 // block_heap::current(); a thread without a heap, or whose heap is gone, owns no slab).
-inline void free_block_of_class(void* p, std::size_t cls, block_heap* heap) noexcept {
+PYJSON_CLANG_INLINE inline void free_block_of_class(void* p, std::size_t cls,
+                                                    block_heap* heap) noexcept {
   if (PYJSON_BLOCK_CACHE_BYTES == 0 || cls == 0) {
     ::operator delete(p);
     return;
@@ -1400,7 +1402,7 @@ inline void value::destroy_owned() noexcept {
   detail::array_block* pending = nullptr;
   // One thread destroys the whole value: its heap is looked up once.
   detail::block_heap* const heap = detail::block_heap::current();
-  auto schedule = [&pending, heap](const value& v) noexcept {
+  auto schedule = [&pending, heap](const value& v) PYJSON_CLANG_INLINE noexcept {
     switch (v.tag()) {
       case detail::tag::long_string:
       case detail::tag::big_int: {
@@ -2045,7 +2047,7 @@ class key_shapes {
                                     59);
   }
 
-  static bool same_keys(const shape& s, const value* kv) noexcept {
+  PYJSON_CLANG_INLINE static bool same_keys(const shape& s, const value* kv) noexcept {
     std::size_t i = 0;
 #if defined(__SSE2__)
     // Four keys at a time: the differences of their 16 bytes from the kept ones, or-ed, are

@@ -697,7 +697,7 @@ class value_builder {
   // files; loads of twitter.json and twitterescaped.json 4-5% faster, gsoc-2018.json 3.5%,
   // citm_catalog.json and canada.json level (best of 8 alternating rounds).
   template <bool Build>
-  void read_scalar(char c, const char* p) {
+  PYJSON_CLANG_INLINE void read_scalar(char c, const char* p) {
     switch (c) {
       case '"': {
         if (short_plain_string<Build>()) return;
