@@ -1427,6 +1427,8 @@ struct value_access {
   static bool boolean(const value& v) noexcept { return v.raw_[0] != 0; }
   // The 16 bytes of a value: a short string's bytes are its first 14, its length the 15th.
   static const unsigned char* raw(const value& v) noexcept { return v.raw_; }
+  // Makes v the value of these 16 bytes, which own nothing (a short string or a shared key).
+  static void set_raw(value& v, const unsigned char* raw) noexcept { std::memcpy(v.raw_, raw, 16); }
   static const value& key_of(const member& m) noexcept { return m.key_; }
 
   static void make_big_int(value& v, std::string_view digits) {
@@ -2224,6 +2226,30 @@ inline bool operator==(const value& a, const value& b) {
 
 namespace detail {
 
+// A thread's cache of T, kept from one parse to the next: current() is the thread's T, made on
+// first use, or null at thread exit (a parse in a later thread_local destructor goes without).
+template <class T>
+class thread_cache {
+ public:
+  thread_cache(const thread_cache&) = delete;
+  thread_cache& operator=(const thread_cache&) = delete;
+  static T* current() noexcept {
+    if (closed()) return nullptr;
+    static thread_local T cache;
+    return &cache;
+  }
+
+ protected:
+  thread_cache() = default;
+  ~thread_cache() { closed() = true; }
+
+ private:
+  static bool& closed() noexcept {
+    static thread_local bool gone = false;
+    return gone;
+  }
+};
+
 // Key shapes: the keys, in order, of recent objects found to have no repeated key. An object
 // whose keys are those of a shape has none either, and the reader skips its repeated-key
 // filter. Documents repeat a few kinds of object (twitter.json's statuses, users and URLs,
@@ -2238,21 +2264,8 @@ namespace detail {
 // more instructions) and documents of one kind match from the start. Shapes are copies (a
 // short key's 16 bytes, a long key's bytes in `text`): they never point into values, only to
 // shared keys (see shared_key_table), which are never freed.
-class key_shapes {
+class key_shapes : public thread_cache<key_shapes> {
  public:
-  key_shapes() = default;
-  key_shapes(const key_shapes&) = delete;
-  key_shapes& operator=(const key_shapes&) = delete;
-  ~key_shapes() { closed() = true; }
-
-  /// This thread's shapes, or null at thread exit (a parse in a later thread_local
-  /// destructor goes without them).
-  static key_shapes* current() noexcept {
-    if (closed()) return nullptr;
-    static thread_local key_shapes shapes;
-    return &shapes;
-  }
-
   /// Whether the n pairs at kv (n >= 4) have the keys of a kept shape.
   bool match(const value* kv, std::size_t n) noexcept {
     const shape& s = slots_[slot(kv, n)];
@@ -2307,11 +2320,6 @@ class key_shapes {
   static constexpr unsigned char long_key_mark = 0xFF;
   // At most 32 * (64 * 16 + 1024) bytes, 64 KiB, are kept.
   static constexpr std::size_t slots = 32, max_pairs = 64, max_text = 1024;
-
-  static bool& closed() noexcept {
-    static thread_local bool gone = false;
-    return gone;
-  }
 
   // The slot of a shape: from its size and its first key's first 8 bytes, as objects of one
   // size often differ in their keys (gsoc-2018.json's projects and sponsors).
@@ -2381,6 +2389,113 @@ class key_shapes {
   std::size_t unmatched_ = 0;  // shapes kept since one last matched
 };
 
+#if defined(__SSE2__)
+// The keys the builder expects in an object (see value_builder::read_expected_key). Records,
+// the most common kind of object, come many to a document with the same keys in the same
+// order (twitter.json's statuses and users, 20 to 40 keys each). Once one of them is known,
+// the next with its first key has its other keys compared with the text as whole tokens (each
+// key's bytes and closing quote, 32 at a time) and pushed as the known key's value, instead of
+// being scanned, stored byte by byte and, from 15 bytes, looked up in the shared key table. An
+// object whose keys all came so needs no check for repeated keys: they are a prefix of keys
+// known to be unique.
+//
+// A list is learnt from an object of two keys or more with no repeated key, for as many of
+// its keys, from the first, as have at most 63 bytes of printable ASCII without '"' and '\\'
+// (so that a key's text in JSON is its bytes). It goes to a slot by its first key, and
+// replaces the list there after 64 objects that found no list there or one that failed them.
+// Lists are never changed: a replaced one is kept until the next parse starts, as objects still
+// open may be reading it (16 at most; no more are replaced in that parse). Like key_shapes,
+// the lists are the thread's and last from one parse to the next.
+class key_predictor : public thread_cache<key_predictor> {
+ public:
+  struct key {
+    unsigned char text[64];  // the key's bytes and closing quote, then zeros
+    unsigned char raw[16];   // the key as a value, when it owns nothing
+    std::uint64_t want;      // a bit for each byte of text that must match
+    std::uint32_t length;    // bytes of text: the key's and its closing quote
+    bool owns;  // a key of 32 bytes or more, whose value has a block of its own, made anew
+  };
+
+  /// At the start of a parse: frees the lists replaced during the last one.
+  void start() noexcept {
+    if (!retired_.empty()) retired_.clear();
+  }
+
+  /// The keys expected after `first`, the first key of an object, and their number in count;
+  /// null when no list starts with it.
+  const key* find(const value& first, std::uint32_t& count) noexcept {
+    const entry& e = slots_[slot(first)];
+    if (e.keys.empty() || std::memcmp(e.keys[0].raw, value_access::raw(first), 16) != 0)
+      return nullptr;
+    count = static_cast<std::uint32_t>(e.keys.size() - 1);
+    return e.keys.data() + 1;
+  }
+  /// For an object of n pairs at kv, with no repeated key, whose keys did not all come as
+  /// expected: learns its keys when the slot of its first key is free, or has had 64 such
+  /// objects since its list was learnt.
+  void learn(const value* kv, std::size_t n) {
+    entry& e = slots_[slot(kv[0])];
+    if (!e.keys.empty() && (++e.misses < 64 || retired_.size() == max_retired)) return;
+    std::size_t usable = 0;
+    while (usable < n && usable < max_keys && usable_key(kv[2 * usable])) ++usable;
+    if (usable < 2) return;
+    std::vector<key> keys(usable);
+    for (std::size_t i = 0; i < usable; ++i) {
+      const value& k = kv[2 * i];
+      std::string_view text = value_access::str(k);
+      key& out = keys[i];
+      std::memset(out.text, 0, sizeof out.text);
+      std::memcpy(out.text, text.data(), text.size());
+      out.text[text.size()] = '"';
+      std::memcpy(out.raw, value_access::raw(k), 16);
+      out.length = static_cast<std::uint32_t>(text.size() + 1);
+      out.want = out.length == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << out.length) - 1;
+      out.owns = value_access::tag_of(k) == tag::long_string && !value_access::is_shared_key(k);
+    }
+    if (!e.keys.empty()) retired_.push_back(std::move(e.keys));
+    e.keys = std::move(keys);
+    e.misses = 0;
+  }
+
+  /// Frees the lists.
+  void release() noexcept {
+    for (entry& e : slots_) e = entry{};
+    retired_.clear();
+    retired_.shrink_to_fit();
+  }
+
+ private:
+  struct entry {
+    std::vector<key> keys;
+    std::size_t misses = 0;  // objects since the list was learnt that it failed
+  };
+  // At most 64 * 64 * 96 bytes (384 KiB) in the slots, and 16 replaced lists until the next
+  // parse.
+  static constexpr std::size_t slots = 64, max_keys = 64, max_retired = 16;
+
+  static std::size_t slot(const value& first) noexcept {
+    const std::uint64_t a = value_access::word(first, 0), b = value_access::word(first, 1);
+    return static_cast<std::size_t>(((a * 0x9E3779B97F4A7C15ull) ^ b) * 0xD6E8FEB86659FD93ull >>
+                                    58);
+  }
+  // Whether k can be expected: a string of at most 63 bytes of printable ASCII, whose JSON
+  // text is its bytes between quotes. (ASCII only: an expected key that needs a block of its
+  // own gets one marked clean, valid UTF-8 without surrogates, which ASCII always is.)
+  static bool usable_key(const value& k) noexcept {
+    if (value_access::tag_of(k) != tag::short_string && value_access::tag_of(k) != tag::long_string)
+      return false;
+    std::string_view text = value_access::str(k);
+    if (text.size() > 63) return false;
+    for (char c : text)
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    return true;
+  }
+
+  entry slots_[slots];
+  std::vector<std::vector<key>> retired_;
+};
+#endif
+
 }  // namespace detail
 
 inline void release_cached_blocks() noexcept {
@@ -2391,6 +2506,9 @@ inline void release_cached_blocks() noexcept {
     b->give_back();
   }
   if (detail::key_shapes* shapes = detail::key_shapes::current()) shapes->release();
+#if defined(__SSE2__)
+  if (detail::key_predictor* keys = detail::key_predictor::current()) keys->release();
+#endif
 }
 
 }  // namespace pyjson
@@ -5153,7 +5271,17 @@ class value_builder {
  private:
   struct frame {
     std::size_t start;  // index in the value stack of the first element
+#if defined(__SSE2__)
+    // An object's next expected key, and how many more the list holds (see
+    // read_expected_key); null once keys are no longer expected.
+    const key_predictor::key* expect = nullptr;
+    std::uint32_t left = 0;
+#endif
     bool is_object;
+#if defined(__SSE2__)
+    std::uint8_t misses = 0;  // expected keys that were not there
+    bool exact = true;        // every key came as expected
+#endif
   };
 
   // Out of line, so that it is the same code wherever loads is called: inlined into a small
@@ -5162,6 +5290,12 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void run() {
     frames_.clear();
+#if defined(__SSE2__)
+    if constexpr (Build) {
+      if (predictor_ == nullptr) predictor_ = key_predictor::current();
+      if (predictor_ != nullptr) predictor_->start();
+    }
+#endif
     // `level` is outer + frames_.size(), the nesting at the token being read (see
     // reader::take_kept_run), counted in step with frames_: worked out from frames_ for each
     // whitespace run, it took two loads from members (a value's bytes are stored as unsigned
@@ -5182,14 +5316,17 @@ class value_builder {
         r_.advance(1);
         ++level;
         r_.skip_ws(level);
-        frames_.push_back({size_, c == '{'});
+        frames_.push_back({.start = size_, .is_object = c == '{'});
         const char* q = r_.position();
         if (q < r_.end() && *q == (c == '[' ? ']' : '}')) {
           r_.advance(1);
           close<Build>();
           --level;
         } else {
-          if (c == '{') read_key<Build>();
+          if (c == '{') {
+            read_key<Build>();
+            if constexpr (Build) expect_keys();
+          }
           continue;
         }
       } else {
@@ -5214,6 +5351,9 @@ class value_builder {
         if (d == ',') {
           r_.skip_separator(level);
           if (frames_.back().is_object) {
+            if constexpr (Build) {
+              if (read_expected_key()) break;
+            }
             read_key<Build>();
             break;
           }
@@ -5248,6 +5388,10 @@ class value_builder {
       std::string_view key = r_.read_string(scratch_);
       if constexpr (Build) set_string(key);
     }
+    read_colon();
+  }
+  // After a key: whitespace, ':' and whitespace.
+  [[gnu::always_inline]] void read_colon() {
     // ':' right after the key, the common case, is taken without the whitespace test.
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') {
@@ -5257,6 +5401,85 @@ class value_builder {
     }
     r_.skip_separator();
   }
+
+  // After an object's first key (on the stack): the keys the thread's predictor expects next.
+  [[gnu::always_inline]] void expect_keys() {
+#if defined(__SSE2__)
+    if (predictor_ == nullptr) return;
+    frame& f = frames_.back();
+    f.expect = predictor_->find(stack_[size_ - 1], f.left);
+#endif
+  }
+  // At a key's opening quote (after whitespace), in an object whose frame expects keys: when
+  // the text holds the next expected key, its bytes and closing quote, pushes that key's value
+  // and reads on to the value after ':', as read_key would, and returns true; else returns
+  // false having read nothing, or true having read a later key (see expected_key_missed). See
+  // key_predictor.
+  [[gnu::always_inline]] bool read_expected_key() {
+#if defined(__SSE2__)
+    frame& f = frames_.back();
+    if (f.expect == nullptr) return false;
+    const char* p = r_.position();
+    if (f.left != 0 && r_.end() - p > 32 && *p == '"' && is_key_at(*f.expect, p)) {
+      take_expected_key(*f.expect, p);
+      ++f.expect;
+      --f.left;
+      return true;
+    }
+    return expected_key_missed(f, p);
+#else
+    return false;
+#endif
+  }
+#if defined(__SSE2__)
+  // Whether the key k, its bytes and closing quote, is at p + 1 (32 bytes readable there).
+  [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
+    auto same = [&](std::size_t at) {  // a bit for each of the 32 bytes from at that match
+      auto half = [&](std::size_t i) {
+        return static_cast<std::uint32_t>(_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1 + i)),
+                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(k.text + i)))));
+      };
+      return half(at) | half(at + 16) << 16;
+    };
+    const auto low = static_cast<std::uint32_t>(k.want);
+    if ((same(0) & low) != low) return false;
+    if (k.length <= 32) [[likely]]
+      return true;
+    const auto high = static_cast<std::uint32_t>(k.want >> 32);
+    return r_.end() - p > 64 && (same(32) & high) == high;
+  }
+  // Pushes the key k, found at p, and reads on past ':'.
+  [[gnu::always_inline]] void take_expected_key(const key_predictor::key& k, const char* p) {
+    if (!k.owns)
+      value_access::set_raw(*push(), k.raw);
+    else
+      value_access::set_string(
+          *push(), std::string_view(reinterpret_cast<const char*>(k.text), k.length - 1), true);
+    r_.set_position(p + 1 + k.length);
+    read_colon();
+  }
+  // The expected key is not at p. Records often leave out a key, or add one, that others of
+  // their kind have (twitter.json's statuses with and without "retweeted_status"): when the key
+  // after the expected one is there, it is taken and the list goes on after it; else the key is
+  // read as any other (returns false) and is expected again at the next key. Either way the
+  // object's keys are no longer a prefix of the list's, so the object is checked for repeated
+  // keys; after a few misses the object stops expecting keys.
+  [[gnu::noinline]] bool expected_key_missed(frame& f, const char* p) {
+    f.exact = false;
+    if (f.left == 0 || ++f.misses > 2) {
+      f.expect = nullptr;
+      return false;
+    }
+    if (f.left >= 2 && r_.end() - p > 32 && *p == '"' && is_key_at(f.expect[1], p)) {
+      take_expected_key(f.expect[1], p);
+      f.expect += 2;
+      f.left -= 2;
+      return true;
+    }
+    return false;
+  }
+#endif
 
   // Strings and the literals true, false and null are read here, numbers and the rest in a
   // call of their own (a jump, at the end). With the number reader inlined, this function, called
@@ -5559,7 +5782,7 @@ class value_builder {
 
   // Closes the innermost container: its elements leave the stack for one exact-size block.
   template <bool Build>
-  void close() {
+  [[gnu::always_inline]] void close() {
     frame f = frames_.back();
     frames_.pop_back();
     if constexpr (Build) {
@@ -5571,7 +5794,18 @@ class value_builder {
       // stores are done.
       value* slot = stack_ + f.start;
       if (f.is_object) {
-        n = dedupe(f.start, n / 2);
+        const std::size_t pairs = n / 2;
+#if defined(__SSE2__)
+        // Keys that all came as expected are a prefix of an object's keys known to be unique.
+        if (f.expect != nullptr && f.exact) {
+          n = pairs;
+        } else {
+          n = dedupe(f.start, pairs);
+          if (n == pairs && pairs >= 2 && predictor_ != nullptr) predictor_->learn(slot, pairs);
+        }
+#else
+        n = dedupe(f.start, pairs);
+#endif
         value_access::adopt_object(*slot, slot, n);
       } else {
         value_access::adopt_array(*slot, slot, n);
@@ -5745,6 +5979,9 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
   key_shapes* shapes_ = nullptr;  // this thread's, once an object of four keys has come
+#if defined(__SSE2__)
+  key_predictor* predictor_ = nullptr;  // this thread's, from the first parse that builds
+#endif
 };
 
 // Python parses the whole text before it maps anything, so a syntax error anywhere beats a

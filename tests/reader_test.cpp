@@ -793,6 +793,177 @@ TEST_CASE("reader: an object with the keys of an earlier one, but one of them re
   }
 }
 
+namespace {
+// What loads gives for one object with no keys expected: the thread's lists dropped first
+// (release_cached_blocks), and nothing before it in the text to learn from.
+std::string parsed_alone(const std::string& object) {
+  pyjson::release_cached_blocks();
+  return pyjson::dumps(pyjson::loads(object));
+}
+}  // namespace
+
+TEST_CASE("reader: keys expected from an earlier object with the same first key") {
+  // An object's keys are compared with those of an earlier object with the same first key, as
+  // whole tokens; one that all came so skips the repeated key check. Each variant of the base
+  // object, read after it, must come out as it does read alone.
+  // Short keys, keys of 15 to 31 bytes (shared), 32 (the longest compared in one step) and
+  // 63 bytes (a block of their own), and 64 bytes (never expected).
+  const std::string k32 = "k" + std::string(31, '2'), k63 = "k" + std::string(62, '6');
+  const std::vector<std::string> keys = {"id",   "name", "profile_background_color", "k3",     k32,
+                                         "tail", k63,    "screen_name_of_user",      "k" + k63};
+  auto object = [](const std::vector<std::string>& names, const std::string& colon = ": ") {
+    std::string text = "{";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i) text += ", ";
+      text.append("\"").append(names[i]).append("\"").append(colon).append(std::to_string(i));
+    }
+    return text + "}";
+  };
+  std::vector<std::string> variants;
+  variants.push_back(object(keys));
+  variants.push_back(object(keys, " : "));
+  variants.push_back(object(keys, "\n:\t"));
+  variants.push_back(object(keys, ":"));
+  for (std::size_t at = 1; at < keys.size(); ++at) {
+    auto with = [&](const std::string& other) {
+      std::vector<std::string> names = keys;
+      names[at] = other;
+      return object(names);
+    };
+    variants.push_back(with("new"));                             // another key
+    variants.push_back(with(keys[at - 1]));                      // a repeat of the key before
+    variants.push_back(with(keys[0]));                           // a repeat of the first key
+    variants.push_back(with(keys[at] + "x"));                    // longer by a byte
+    variants.push_back(with(keys[at].substr(1)));                // shorter by a byte
+    variants.push_back(with(R"(\u0061)" + keys[at].substr(1)));  // 'a' escaped, then the rest
+    variants.push_back(with(R"(\u0069d)"));                      // "id" again, escaped: a repeat
+    std::string escaped = keys[at];
+    escaped.replace(0, 1,
+                    "\\u00" + std::string(1, "0123456789abcdef"[keys[at][0] >> 4]) +
+                        std::string(1, "0123456789abcdef"[keys[at][0] & 15]));
+    variants.push_back(with(escaped));  // the same key, its first byte escaped
+    variants.push_back(object(std::vector<std::string>(keys.begin(), keys.begin() + at)));
+    std::vector<std::string> more(keys.begin(), keys.begin() + at);
+    more.push_back("extra");
+    variants.push_back(object(more));
+    std::vector<std::string> fewer = keys;  // a key left out (the list goes on after it)
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(at));
+    variants.push_back(object(fewer));
+    if (at + 1 < keys.size()) {
+      fewer[at] = keys[0];  // and then a repeat
+      variants.push_back(object(fewer));
+    }
+  }
+  std::vector<std::string> longer = keys;
+  longer.push_back("a-key-longer-than-thirty-one-bytes-here");
+  longer.push_back("after");
+  variants.push_back(object(longer));
+  variants.push_back(object(longer));
+  for (const std::string& first_text : {std::string(), std::string(" ")}) {
+    std::string text = "[" + first_text;
+    for (const std::string& v : variants) text.append(v).append(",\n  ");
+    text += variants.front() + "]";
+    pyjson::release_cached_blocks();
+    value all = pyjson::loads(text);
+    value again = pyjson::loads(text);  // with the lists of the first parse
+    REQUIRE(all.size() == variants.size() + 1);
+    CHECK(pyjson::dumps(again) == pyjson::dumps(all));
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      CAPTURE(i, variants[i]);
+      CHECK(pyjson::dumps(all[i]) == parsed_alone(variants[i]));
+    }
+  }
+  // An expected key at the very end of the text (fewer than 32 bytes after its quote).
+  std::string tail = object(keys) + ", " + object({"id", "name"});
+  CHECK(pyjson::dumps(pyjson::loads("[" + tail + "]")) ==
+        "[" + parsed_alone(object(keys)) + R"(, {"id": 0, "name": 1}])");
+  // Keys whose bytes are not their JSON text are never expected: a quote, a backslash or a
+  // control character in a key, or a byte beyond ASCII. Each document starts without lists, so
+  // that its first object is learnt. (Spaces at the end, so that 32 bytes follow each quote.)
+  const std::string spaces(40, ' ');
+  pyjson::release_cached_blocks();
+  CHECK(error_of(R"([{"id": 0, "q\"x": 1}, {"id": 0, "q"x": 1}])" + spaces) ==
+        "Expecting ':' delimiter: line 1 column 37 (char 36)");
+  pyjson::release_cached_blocks();
+  value v = pyjson::loads(R"([{"id": 0, "a\\b": 1}, {"id": 0, "a\b": 1}])" + spaces);
+  CHECK(v[1].items()[1].key() == "a\b");
+  pyjson::release_cached_blocks();
+  CHECK(error_of("[{\"id\": 0, \"a\\nb\": 1}, {\"id\": 0, \"a\nb\": 1}]" + spaces) ==
+        "Invalid control character at: line 1 column 36 (char 35)");
+  pyjson::release_cached_blocks();
+  v = pyjson::loads(R"([{"id": 0, "\u00e9": 1}, {"id": 0, "é": 2}, {"id": 0, "\u00e9": 3}])" +
+                    spaces);
+  CHECK(pyjson::dumps(v, {.ensure_ascii = false}) ==
+        R"([{"id": 0, "é": 1}, {"id": 0, "é": 2}, {"id": 0, "é": 3}])");
+  // A key that is expected, for contrast: the same documents read as Python reads them.
+  pyjson::release_cached_blocks();
+  v = pyjson::loads(R"([{"id": 0, "qx": 1}, {"id": 0, "qx": 2}])" + spaces);
+  CHECK(pyjson::dumps(v) == R"([{"id": 0, "qx": 1}, {"id": 0, "qx": 2}])");
+  // Errors right after an expected key are those of any key.
+  CHECK(error_of("[" + object(keys) + R"(, {"id": 0, "name" 1}])") ==
+        "Expecting ':' delimiter: line 1 column 298 (char 297)");
+  CHECK(error_of("[" + object(keys) + R"(, {"id": 0, "name":)" + std::string(40, ' ') + "]") ==
+        "Expecting value: line 1 column 338 (char 337)");
+}
+
+TEST_CASE("reader: objects of random keys read as they are read alone") {
+  // Keys from a small set (short, 15 to 31 bytes, longer, escaped spellings of the same keys),
+  // objects of 1 to 8 of them with repeats, in random layouts: every object of the document
+  // must come out as it does alone, with no keys expected.
+  const std::vector<std::string> pool = {"a",
+                                         "b",
+                                         "id",
+                                         "name",
+                                         "created_at_timestamp",
+                                         "profile_background_color",
+                                         "x-a-key-longer-than-thirty-one-bytes",
+                                         R"(\u0061)",
+                                         R"(n\u0061me)",
+                                         "tail",
+                                         std::string(32, 'z'),
+                                         std::string(63, 'y'),
+                                         std::string(64, 'x')};
+  std::mt19937 rng(20261205);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  const std::vector<std::string> colons = {": ", ":", " : ", "\n:\n"};
+  const std::vector<std::string> commas = {", ", ",", ",\n    ", " ,\t"};
+  std::vector<std::string> objects;
+  std::vector<std::string> shapes;  // a few records that repeat, so that keys are expected
+  for (int i = 0; i < 12; ++i) {
+    std::string names;
+    std::size_t n = 1 + pick(8);
+    for (std::size_t k = 0; k < n; ++k) names += static_cast<char>('0' + pick(pool.size()));
+    shapes.push_back(names);
+  }
+  for (int i = 0; i < 3000; ++i) {
+    std::string names = shapes[pick(shapes.size())];
+    if (pick(4) == 0) names[pick(names.size())] = static_cast<char>('0' + pick(pool.size()));
+    if (pick(8) == 0) names.resize(1 + pick(names.size()));
+    if (pick(8) == 0) names += static_cast<char>('0' + pick(pool.size()));
+    const std::string& colon = colons[pick(colons.size())];
+    const std::string& comma = commas[pick(commas.size())];
+    std::string text = "{";
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (k) text += comma;
+      text.append("\"").append(pool[static_cast<std::size_t>(names[k] - '0')]).append("\"");
+      text.append(colon).append(std::to_string(k));
+    }
+    objects.push_back(text + "}");
+  }
+  std::string text = "[";
+  for (const std::string& o : objects) text.append(o).append(", ");
+  text += "{}]";
+  pyjson::release_cached_blocks();
+  value all = pyjson::loads(text);
+  REQUIRE(all.size() == objects.size() + 1);
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    CAPTURE(i, objects[i]);
+    checked += pyjson::dumps(all[i]) == parsed_alone(objects[i]);
+  }
+  CHECK(checked == objects.size());
+}
+
 TEST_CASE("reader: nesting is bounded by max_depth, not by the stack") {
   auto nested = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
   CHECK(pyjson::loads(nested(1000)).is_array());

@@ -585,7 +585,17 @@ class value_builder {
  private:
   struct frame {
     std::size_t start;  // index in the value stack of the first element
+#if defined(__SSE2__)
+    // An object's next expected key, and how many more the list holds (see
+    // read_expected_key); null once keys are no longer expected.
+    const key_predictor::key* expect = nullptr;
+    std::uint32_t left = 0;
+#endif
     bool is_object;
+#if defined(__SSE2__)
+    std::uint8_t misses = 0;  // expected keys that were not there
+    bool exact = true;        // every key came as expected
+#endif
   };
 
   // Out of line, so that it is the same code wherever loads is called: inlined into a small
@@ -594,6 +604,12 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void run() {
     frames_.clear();
+#if defined(__SSE2__)
+    if constexpr (Build) {
+      if (predictor_ == nullptr) predictor_ = key_predictor::current();
+      if (predictor_ != nullptr) predictor_->start();
+    }
+#endif
     // `level` is outer + frames_.size(), the nesting at the token being read (see
     // reader::take_kept_run), counted in step with frames_: worked out from frames_ for each
     // whitespace run, it took two loads from members (a value's bytes are stored as unsigned
@@ -614,14 +630,17 @@ class value_builder {
         r_.advance(1);
         ++level;
         r_.skip_ws(level);
-        frames_.push_back({size_, c == '{'});
+        frames_.push_back({.start = size_, .is_object = c == '{'});
         const char* q = r_.position();
         if (q < r_.end() && *q == (c == '[' ? ']' : '}')) {
           r_.advance(1);
           close<Build>();
           --level;
         } else {
-          if (c == '{') read_key<Build>();
+          if (c == '{') {
+            read_key<Build>();
+            if constexpr (Build) expect_keys();
+          }
           continue;
         }
       } else {
@@ -646,6 +665,9 @@ class value_builder {
         if (d == ',') {
           r_.skip_separator(level);
           if (frames_.back().is_object) {
+            if constexpr (Build) {
+              if (read_expected_key()) break;
+            }
             read_key<Build>();
             break;
           }
@@ -680,6 +702,10 @@ class value_builder {
       std::string_view key = r_.read_string(scratch_);
       if constexpr (Build) set_string(key);
     }
+    read_colon();
+  }
+  // After a key: whitespace, ':' and whitespace.
+  [[gnu::always_inline]] void read_colon() {
     // ':' right after the key, the common case, is taken without the whitespace test.
     const char* q = r_.position();
     if (q == r_.end() || *q != ':') {
@@ -689,6 +715,85 @@ class value_builder {
     }
     r_.skip_separator();
   }
+
+  // After an object's first key (on the stack): the keys the thread's predictor expects next.
+  [[gnu::always_inline]] void expect_keys() {
+#if defined(__SSE2__)
+    if (predictor_ == nullptr) return;
+    frame& f = frames_.back();
+    f.expect = predictor_->find(stack_[size_ - 1], f.left);
+#endif
+  }
+  // At a key's opening quote (after whitespace), in an object whose frame expects keys: when
+  // the text holds the next expected key, its bytes and closing quote, pushes that key's value
+  // and reads on to the value after ':', as read_key would, and returns true; else returns
+  // false having read nothing, or true having read a later key (see expected_key_missed). See
+  // key_predictor.
+  [[gnu::always_inline]] bool read_expected_key() {
+#if defined(__SSE2__)
+    frame& f = frames_.back();
+    if (f.expect == nullptr) return false;
+    const char* p = r_.position();
+    if (f.left != 0 && r_.end() - p > 32 && *p == '"' && is_key_at(*f.expect, p)) {
+      take_expected_key(*f.expect, p);
+      ++f.expect;
+      --f.left;
+      return true;
+    }
+    return expected_key_missed(f, p);
+#else
+    return false;
+#endif
+  }
+#if defined(__SSE2__)
+  // Whether the key k, its bytes and closing quote, is at p + 1 (32 bytes readable there).
+  [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
+    auto same = [&](std::size_t at) {  // a bit for each of the 32 bytes from at that match
+      auto half = [&](std::size_t i) {
+        return static_cast<std::uint32_t>(_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1 + i)),
+                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(k.text + i)))));
+      };
+      return half(at) | half(at + 16) << 16;
+    };
+    const auto low = static_cast<std::uint32_t>(k.want);
+    if ((same(0) & low) != low) return false;
+    if (k.length <= 32) [[likely]]
+      return true;
+    const auto high = static_cast<std::uint32_t>(k.want >> 32);
+    return r_.end() - p > 64 && (same(32) & high) == high;
+  }
+  // Pushes the key k, found at p, and reads on past ':'.
+  [[gnu::always_inline]] void take_expected_key(const key_predictor::key& k, const char* p) {
+    if (!k.owns)
+      value_access::set_raw(*push(), k.raw);
+    else
+      value_access::set_string(
+          *push(), std::string_view(reinterpret_cast<const char*>(k.text), k.length - 1), true);
+    r_.set_position(p + 1 + k.length);
+    read_colon();
+  }
+  // The expected key is not at p. Records often leave out a key, or add one, that others of
+  // their kind have (twitter.json's statuses with and without "retweeted_status"): when the key
+  // after the expected one is there, it is taken and the list goes on after it; else the key is
+  // read as any other (returns false) and is expected again at the next key. Either way the
+  // object's keys are no longer a prefix of the list's, so the object is checked for repeated
+  // keys; after a few misses the object stops expecting keys.
+  [[gnu::noinline]] bool expected_key_missed(frame& f, const char* p) {
+    f.exact = false;
+    if (f.left == 0 || ++f.misses > 2) {
+      f.expect = nullptr;
+      return false;
+    }
+    if (f.left >= 2 && r_.end() - p > 32 && *p == '"' && is_key_at(f.expect[1], p)) {
+      take_expected_key(f.expect[1], p);
+      f.expect += 2;
+      f.left -= 2;
+      return true;
+    }
+    return false;
+  }
+#endif
 
   // Strings and the literals true, false and null are read here, numbers and the rest in a
   // call of their own (a jump, at the end). With the number reader inlined, this function, called
@@ -991,7 +1096,7 @@ class value_builder {
 
   // Closes the innermost container: its elements leave the stack for one exact-size block.
   template <bool Build>
-  void close() {
+  [[gnu::always_inline]] void close() {
     frame f = frames_.back();
     frames_.pop_back();
     if constexpr (Build) {
@@ -1003,7 +1108,18 @@ class value_builder {
       // stores are done.
       value* slot = stack_ + f.start;
       if (f.is_object) {
-        n = dedupe(f.start, n / 2);
+        const std::size_t pairs = n / 2;
+#if defined(__SSE2__)
+        // Keys that all came as expected are a prefix of an object's keys known to be unique.
+        if (f.expect != nullptr && f.exact) {
+          n = pairs;
+        } else {
+          n = dedupe(f.start, pairs);
+          if (n == pairs && pairs >= 2 && predictor_ != nullptr) predictor_->learn(slot, pairs);
+        }
+#else
+        n = dedupe(f.start, pairs);
+#endif
         value_access::adopt_object(*slot, slot, n);
       } else {
         value_access::adopt_array(*slot, slot, n);
@@ -1177,6 +1293,9 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
   key_shapes* shapes_ = nullptr;  // this thread's, once an object of four keys has come
+#if defined(__SSE2__)
+  key_predictor* predictor_ = nullptr;  // this thread's, from the first parse that builds
+#endif
 };
 
 // Python parses the whole text before it maps anything, so a syntax error anywhere beats a
