@@ -2435,6 +2435,10 @@ class key_predictor : public thread_cache<key_predictor> {
   /// expected: learns its keys when the slot of its first key is free, or has had 64 such
   /// objects since its list was learnt.
   void learn(const value* kv, std::size_t n) {
+    // A first key with a block of its own (32 bytes or more, or not shared) has a value of
+    // its own in every object: no later object would find the list by it.
+    if (value_access::tag_of(kv[0]) != tag::short_string && !value_access::is_shared_key(kv[0]))
+      return;
     entry& e = slots_[slot(kv[0])];
     if (!e.keys.empty() && (++e.misses < 64 || retired_.size() == max_retired)) return;
     std::size_t usable = 0;
