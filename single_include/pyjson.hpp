@@ -2402,7 +2402,8 @@ class key_shapes : public thread_cache<key_shapes> {
 //
 // A list is learnt from an object of two keys or more with no repeated key, for as many of
 // its keys, from the first, as have at most 63 bytes of printable ASCII without '"' and '\\'
-// (so that a key's text in JSON is its bytes). It goes to a slot by its first key, and
+// (so that a key's text in JSON is its bytes); its first key must be short or shared (at most
+// 31 bytes), the same value in every object. It goes to a slot by its first key, and
 // replaces the list there after 64 objects that found no list there or one that failed them.
 // Lists are never changed: a replaced one is kept until the next parse starts, as objects still
 // open may be reading it (16 at most; no more are replaced in that parse). Like key_shapes,
