@@ -322,6 +322,15 @@ class member;
 
 namespace detail {
 struct value_access;
+
+// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
+// reading compares the text with such names directly (see reader::read_members), and loads
+// expects such keys from earlier objects (see key_predictor).
+constexpr bool plain_key(std::string_view k) noexcept {
+  for (char c : k)
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+  return true;
+}
 // Selects the constructors that take another value's two words as they are (value_access's
 // relocation): the copy is the only store to the new value.
 struct bitwise_t {};
@@ -2491,10 +2500,7 @@ class key_predictor : public thread_cache<key_predictor> {
     if (value_access::tag_of(k) != tag::short_string && value_access::tag_of(k) != tag::long_string)
       return false;
     std::string_view text = value_access::str(k);
-    if (text.size() > 63) return false;
-    for (char c : text)
-      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-    return true;
+    return text.size() <= 63 && plain_key(text);
   }
 
   entry slots_[slots];
@@ -5426,7 +5432,7 @@ class value_builder {
     frame& f = frames_.back();
     if (f.expect == nullptr) return false;
     const char* p = r_.position();
-    if (f.left != 0 && r_.end() - p > 32 && *p == '"' && is_key_at(*f.expect, p)) {
+    if (f.left != 0 && is_key_at(*f.expect, p)) {
       take_expected_key(*f.expect, p);
       ++f.expect;
       --f.left;
@@ -5438,8 +5444,10 @@ class value_builder {
 #endif
   }
 #if defined(__SSE2__)
-  // Whether the key k, its bytes and closing quote, is at p + 1 (32 bytes readable there).
+  // Whether the key k is at p: an opening quote, then its bytes and closing quote. Not near
+  // the end of the text, where 32 bytes after p cannot be read.
   [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
+    if (r_.end() - p <= 32 || *p != '"') return false;
     auto same = [&](std::size_t at) {  // a bit for each of the 32 bytes from at that match
       auto half = [&](std::size_t i) {
         return static_cast<std::uint32_t>(_mm_movemask_epi8(
@@ -5477,7 +5485,7 @@ class value_builder {
       f.expect = nullptr;
       return false;
     }
-    if (f.left >= 2 && r_.end() - p > 32 && *p == '"' && is_key_at(f.expect[1], p)) {
+    if (f.left >= 2 && is_key_at(f.expect[1], p)) {
       take_expected_key(f.expect[1], p);
       f.expect += 2;
       f.left -= 2;
@@ -7947,13 +7955,6 @@ namespace detail {
 template <class Class, class M>
 constexpr Class class_of(M Class::*);
 
-// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
-// reading compares the text with such names directly (see reader::read_members).
-constexpr bool plain_key(std::string_view k) {
-  for (char c : k)
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-  return true;
-}
 template <std::size_t N>
 constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& names) {
   std::array<bool, N> out{};

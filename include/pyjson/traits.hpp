@@ -692,13 +692,6 @@ namespace detail {
 template <class Class, class M>
 constexpr Class class_of(M Class::*);
 
-// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
-// reading compares the text with such names directly (see reader::read_members).
-constexpr bool plain_key(std::string_view k) {
-  for (char c : k)
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-  return true;
-}
 template <std::size_t N>
 constexpr std::array<bool, N> plain_keys(const std::array<std::string_view, N>& names) {
   std::array<bool, N> out{};

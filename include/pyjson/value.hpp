@@ -43,6 +43,15 @@ class member;
 
 namespace detail {
 struct value_access;
+
+// Whether JSON spells key k with its own bytes: printable ASCII without '"' and '\\'. Typed
+// reading compares the text with such names directly (see reader::read_members), and loads
+// expects such keys from earlier objects (see key_predictor).
+constexpr bool plain_key(std::string_view k) noexcept {
+  for (char c : k)
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+  return true;
+}
 // Selects the constructors that take another value's two words as they are (value_access's
 // relocation): the copy is the only store to the new value.
 struct bitwise_t {};
@@ -2212,10 +2221,7 @@ class key_predictor : public thread_cache<key_predictor> {
     if (value_access::tag_of(k) != tag::short_string && value_access::tag_of(k) != tag::long_string)
       return false;
     std::string_view text = value_access::str(k);
-    if (text.size() > 63) return false;
-    for (char c : text)
-      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-    return true;
+    return text.size() <= 63 && plain_key(text);
   }
 
   entry slots_[slots];

@@ -734,7 +734,7 @@ class value_builder {
     frame& f = frames_.back();
     if (f.expect == nullptr) return false;
     const char* p = r_.position();
-    if (f.left != 0 && r_.end() - p > 32 && *p == '"' && is_key_at(*f.expect, p)) {
+    if (f.left != 0 && is_key_at(*f.expect, p)) {
       take_expected_key(*f.expect, p);
       ++f.expect;
       --f.left;
@@ -746,8 +746,10 @@ class value_builder {
 #endif
   }
 #if defined(__SSE2__)
-  // Whether the key k, its bytes and closing quote, is at p + 1 (32 bytes readable there).
+  // Whether the key k is at p: an opening quote, then its bytes and closing quote. Not near
+  // the end of the text, where 32 bytes after p cannot be read.
   [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
+    if (r_.end() - p <= 32 || *p != '"') return false;
     auto same = [&](std::size_t at) {  // a bit for each of the 32 bytes from at that match
       auto half = [&](std::size_t i) {
         return static_cast<std::uint32_t>(_mm_movemask_epi8(
@@ -785,7 +787,7 @@ class value_builder {
       f.expect = nullptr;
       return false;
     }
-    if (f.left >= 2 && r_.end() - p > 32 && *p == '"' && is_key_at(f.expect[1], p)) {
+    if (f.left >= 2 && is_key_at(f.expect[1], p)) {
       take_expected_key(f.expect[1], p);
       f.expect += 2;
       f.left -= 2;
