@@ -378,6 +378,12 @@ TEST_CASE("typed: type errors name the path, the expectation, what was found and
   CHECK(type_error_of<int>("?") == "decode_error: Expecting value: line 1 column 1 (char 0)");
 }
 
+static std::string repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
 TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
   // Each value in turn under a key no field has, between two known ones: what loads accepts is
   // skipped, and what it refuses raises loads' decode_error, at the same position.
@@ -412,6 +418,21 @@ TEST_CASE("typed: values of unknown keys are checked as loads checks them") {
       "-0.0e+5",
       "12345678901234567890.12345678901234567890e-12345678901234",
       "1234567890123456x",
+      // Skipped strings are checked without being decoded (reader::read_string<false>): runs
+      // of escapes longer than the buffer each is decoded into, pairs and lone surrogates,
+      // long runs between escapes, and errors after many escapes, alone and inside skipped
+      // arrays and objects (keys too).
+      "\"" + repeat("\\u00e9", 40) + "\"",
+      "\"" + repeat("\\ud83d\\ude00", 20) + repeat("\\n\\t\\/\\\\\\\"", 10) + "\"",
+      "\"" + repeat("\\ud800", 9) + "x\\udc00\"",
+      "\"" + repeat("http:\\/\\/example.com\\/" + std::string(40, 'p'), 12) + "\"",
+      "\"" + repeat("\\u00e9", 30) + "\\u00G9\"",
+      "\"" + repeat("\\/", 30) + "\\q\"",
+      "\"" + repeat("\\ud83d\\ude00", 10) + "\\ud83d\\u",
+      "\"" + repeat("a\\n", 20) + "\t\"",
+      "\"" + repeat("\\u00e9", 20) + "\xE6\x97\"",
+      "[\"" + repeat("\\u00e9", 40) + "\", {\"" + repeat("\\/", 25) + "\": \"\\ud83d\\ude00\"}]",
+      "{\"" + repeat("k\\u00e9", 20) + "\": [\"" + repeat("\\/", 20) + "\\x\"]}",
   };
   for (bool strict : {true, false}) {
     for (const std::string& v : values) {

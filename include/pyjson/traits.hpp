@@ -375,7 +375,7 @@ class reader {
     // the builder's loop, which only containers need.
     const char c = *start();
     if (c == '"') {
-      tok_.read_string_quick(skip_scratch_);
+      tok_.read_string_quick<false>(skip_scratch_);  // checked, not kept
       return;
     }
     if (c != '[' && c != '{') {
