@@ -179,9 +179,10 @@ class reader {
   // Decode = false checks the string as Decode = true does, with the same errors, and keeps
   // nothing: escapes are decoded over one another in a small buffer and runs are not copied.
   // The value it returns is then empty for a string with escapes. Values that are skipped
-  // (typed reads of keys no field has, and the check of the whole text) need no more:
-  // twitter.json's URLs escape each '/', and copying the runs between the escapes was a
-  // twentieth of the instructions of reading it into a struct without fields.
+  // (typed reads of keys no field has, and the check of the whole text) need no more: read
+  // into a struct without fields, twitterescaped.json (every character beyond ASCII escaped)
+  // takes 21% fewer instructions this way, gsoc-2018.json 10%, twitter.json (whose URLs
+  // escape each '/') 2%.
   template <bool Decode = true>
   [[gnu::aligned(64)]] std::string_view read_string(std::string& scratch) {
     clean_ = true;
