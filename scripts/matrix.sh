@@ -3,9 +3,11 @@
 # program, built with g++ and clang++ in C++20 and C++23, Debug and Release, all with -Werror,
 # then run. scripts/test.sh already covers g++ and clang++ in C++20 Debug, so the matrix is the
 # six other configurations. clang-23-Debug is built with PYJSON_NO_AVX2, so that the build
-# without the AVX2 paths is compiled and tested too. Each one has its own folder,
-# build/matrix-<compiler>-<std>-<type>, reused by the next run. Ends with a table; exits
-# non-zero when any configuration fails.
+# without the AVX2 paths is compiled and tested too. gcc-23-Debug is built with PYJSON_NO_SIMD
+# and -funsigned-char: the portable paths that targets without SSE2 (ARM) compile, with their
+# unsigned char; it also runs the differential test against python3. Each one has its own
+# folder, build/matrix-<compiler>-<std>-<type>, reused by the next run. Ends with a table;
+# exits non-zero when any configuration fails.
 #
 # Usage: scripts/matrix.sh [config...]     e.g. scripts/matrix.sh gcc-23-Release clang-20-Release
 # Environment: PYJSON_MATRIX_JOBS, build parallelism (default 2); PYJSON_MATRIX_TEST_TIMEOUT,
@@ -51,8 +53,13 @@ run_config() {
   dir=build/matrix-$compiler-$std-$type
   echo "=== $config in $dir" >&2
   started=$SECONDS
-  local extra_flags=
+  local extra_flags= extra_targets=() tests='^(unit_tests|no_exceptions.*)$'
   [ "$config" = clang-23-Debug ] && extra_flags=-DPYJSON_NO_AVX2
+  if [ "$config" = gcc-23-Debug ]; then
+    extra_flags="-DPYJSON_NO_SIMD -funsigned-char"
+    extra_targets=(pyjson_differential_driver)
+    tests='^(unit_tests|no_exceptions.*|differential_python.*)$'
+  fi
   if ! cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DCMAKE_CXX_COMPILER="$cxx" \
       -DCMAKE_CXX_STANDARD="$std" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DPYJSON_WERROR=ON \
       -DCMAKE_CXX_FLAGS="$extra_flags" \
@@ -69,14 +76,14 @@ run_config() {
   fi
   echo "--- $config compiles with $flag" >&2
   if ! cmake --build "$dir" -j"$jobs" \
-      --target pyjson_tests pyjson_headers_alone pyjson_no_exceptions >&2; then
+      --target pyjson_tests pyjson_headers_alone pyjson_no_exceptions "${extra_targets[@]}" >&2; then
     echo "$((SECONDS - started)) - build-failed"
     return
   fi
   build_s=$((SECONDS - started))
   started=$SECONDS
   if ! (cd "$dir" && ctest --output-on-failure --no-tests=error --timeout "$test_timeout" \
-      -R '^(unit_tests|no_exceptions.*)$') >&2; then
+      -R "$tests") >&2; then
     echo "$build_s $((SECONDS - started)) tests-failed"
     return
   fi

@@ -293,10 +293,6 @@ struct load_options {
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 // Compiler settings shared by the headers.
 // SPDX-License-Identifier: MIT
 
@@ -310,6 +306,20 @@ struct load_options {
 #define PYJSON_CLANG_INLINE __attribute__((always_inline))
 #else
 #define PYJSON_CLANG_INLINE
+#endif
+
+// The SSE2 paths (scanning strings and whitespace 16 bytes at a time, shared keys; every x86-64
+// CPU has SSE2) and, on top of them, the AVX2 ones chosen at run time (see unicode.hpp). Other
+// targets, such as ARM, compile the portable paths, which read and write the same bytes. Define
+// PYJSON_NO_SIMD to build the portable paths on x86-64 too (the tests do, to check them).
+#if defined(__SSE2__) && !defined(PYJSON_NO_SIMD)
+#define PYJSON_SSE2 1
+#else
+#define PYJSON_SSE2 0
+#endif
+
+#if PYJSON_SSE2
+#include <emmintrin.h>
 #endif
 
 namespace pyjson {
@@ -875,7 +885,7 @@ inline string_block* new_string_block(std::string_view s, bool clean = false) {
 // A value's byte 8 for a shared key (see shared_key_table) in place of its block's size class; no
 // class is this large.
 inline constexpr unsigned char shared_key_class = 0xFF;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 // Keys of 15 to 31 plain ASCII bytes, each kept once for the whole process, which objects that
 // loads builds point to instead of a block of their own (as Python's json module, whose
 // decoder makes one string object of each key and reuses it). twitter.json has 4,253 such keys,
@@ -1497,13 +1507,13 @@ struct value_access {
   // strings in the middle of the text): one 16-byte load, masked to length, and one store of
   // the whole value, instead of zeroing it and then copying a variable length in.
   static void set_short_string_at(value& v, const char* p, std::size_t n) noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     set_short_string_bytes(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), n);
 #else
     v.set_string(std::string_view(p, n));
 #endif
   }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // The same for a string of n <= 14 bytes at the start of `bytes`.
   [[gnu::always_inline]] static void set_short_string_bytes(value& v, __m128i bytes,
                                                             std::size_t n) noexcept {
@@ -1551,7 +1561,7 @@ struct value_access {
 #endif
   // Whether v holds a shared key (see shared_key_table).
   static bool is_shared_key(const value& v) noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     return v.tag() == tag::long_string && v.string_block_class() == shared_key_class;
 #else
     (void)v;
@@ -2345,7 +2355,7 @@ class key_shapes : public thread_cache<key_shapes> {
 
   PYJSON_CLANG_INLINE static bool same_keys(const shape& s, const value* kv) noexcept {
     std::size_t i = 0;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // Four keys at a time: the differences of their 16 bytes from the kept ones, or-ed, are
     // tested once; only a group with a difference (a long key, or another key) is looked at
     // key by key. Against a test per key: 0.9% fewer instructions per parse of twitter.json
@@ -2399,7 +2409,7 @@ class key_shapes : public thread_cache<key_shapes> {
   std::size_t unmatched_ = 0;  // shapes kept since one last matched
 };
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 // The keys the builder expects in an object (see value_builder::read_expected_key). Records,
 // the most common kind of object, come many to a document with the same keys in the same
 // order (twitter.json's statuses and users, 20 to 40 keys each). Once one of them is known,
@@ -2518,7 +2528,7 @@ inline void release_cached_blocks() noexcept {
     b->give_back();
   }
   if (detail::key_shapes* shapes = detail::key_shapes::current()) shapes->release();
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   if (detail::key_predictor* keys = detail::key_predictor::current()) keys->release();
 #endif
 }
@@ -2543,15 +2553,15 @@ struct std::tuple_element<1, pyjson::member> {
 #include <cstdint>
 #include <string>
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
 // Text beyond ASCII in strings is checked 32 bytes at a time with AVX2 where the CPU has it,
 // and runs of it escaped as \uXXXX up to eight characters at a time, found at run time (the
 // library is built for plain x86-64, whose vectors are SSE2's). GNU compilers on x86-64 only;
-// define PYJSON_NO_AVX2 to leave it out.
-#if !defined(PYJSON_NO_AVX2) && defined(__x86_64__) && defined(__GNUC__)
+// define PYJSON_NO_AVX2 to leave it out (PYJSON_NO_SIMD leaves out the SSE2 paths too).
+#if !defined(PYJSON_NO_AVX2) && PYJSON_SSE2 && defined(__x86_64__) && defined(__GNUC__)
 #define PYJSON_UTF8_AVX2 1
 #include <immintrin.h>
 #else
@@ -2592,7 +2602,7 @@ inline std::size_t common_utf8_length(const unsigned char* p, std::size_t avail)
   return 0;
 }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 /// The bytes at p that form a run of three-byte sequences of the kind common_utf8_length
 /// accepts (lead byte E1..EF but ED, two continuation bytes): 0, 3, ..., 15. Sixteen bytes must
 /// be readable at p. Chinese and Japanese text is such runs: one vector check settles up to
@@ -4724,7 +4734,7 @@ inline bool parse_int64(const char* begin, const char* end, bool& is_unsigned, s
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -4903,7 +4913,7 @@ class reader {
       if (scratch.size() - decoded < n + 20) [[unlikely]]
         grow_scratch(scratch, decoded + n + 20);
       char* to = scratch.data() + decoded;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
       if (n <= 16 && end_ - run >= 16) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(to),
                          _mm_loadu_si128(reinterpret_cast<const __m128i*>(run)));
@@ -4967,7 +4977,7 @@ class reader {
       // Latin is a run of them).
       do {
         auto u = reinterpret_cast<const unsigned char*>(p);
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         if (end_ - p >= 16) {
           std::size_t n = three_byte_run(u);
           // A whole run moves p by a constant, so the next load need not wait for the run's
@@ -5006,7 +5016,7 @@ class reader {
   /// instructions a call before the first byte is looked at.
   template <bool Decode = true>
   [[gnu::always_inline]] std::string_view read_string_quick(std::string& scratch) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     const char* p = p_ + 1;
     if (end_ - p >= 32) {
       unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
@@ -5042,7 +5052,7 @@ class reader {
   void advance(std::size_t n) noexcept { p_ += n; }
   void set_position(const char* p) noexcept { p_ = p; }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // A bit for each byte of v that needs a look inside a string: '"', '\\', a control character
   // (<= 0x1F) or a byte of a multi-byte UTF-8 sequence (>= 0x80).
   [[gnu::always_inline]] static unsigned special_bytes(__m128i v) noexcept {
@@ -5069,10 +5079,10 @@ class reader {
   // guess costs a mispredicted branch and the scan done before.
   //
   // Takes the kept run at p_ when the bytes agree, else returns false.
-  [[gnu::always_inline]] bool take_kept_run(std::size_t level) noexcept {
+  [[gnu::always_inline]] bool take_kept_run([[maybe_unused]] std::size_t level) noexcept {
+#if PYJSON_SSE2
     const char* p = p_;
     unsigned n = indents_[level % std::size(indents_)];
-#if defined(__SSE2__)
     // For the kept length n (2 to 31; 0 until a run is kept), byte n must be above ' ' (no
     // whitespace; a signed compare, so 0x21 to 0x7F, which include every byte that can start
     // a token) and bytes 1 to n - 1 spaces, or all tabs: then the run is n bytes. Spaces are
@@ -5118,7 +5128,7 @@ class reader {
       p_ = p;
       return;
     }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // Indentation is spaces after the newline, so sixteen bytes are first compared with ' '
     // alone (one compare instead of four). Where a byte is no space and yet whitespace (tabs,
     // a "\r\n", a blank line), the loop that knows all four goes on from there. citm_catalog.json
@@ -5173,7 +5183,7 @@ class reader {
   // character, not the start of a multi-byte UTF-8 sequence. Sixteen at a time with SSE2 (part
   // of every x86-64), else eight at a time in a 64-bit word (SWAR).
   const char* skip_plain(const char* p) const noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     while (end_ - p >= 16) {
       unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
       if (mask != 0) return p + __builtin_ctz(mask);
@@ -5303,14 +5313,14 @@ class value_builder {
  private:
   struct frame {
     std::size_t start;  // index in the value stack of the first element
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // An object's next expected key, and how many more the list holds (see
     // read_expected_key); null once keys are no longer expected.
     const key_predictor::key* expect = nullptr;
     std::uint32_t left = 0;
 #endif
     bool is_object;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     std::uint8_t misses = 0;  // expected keys that were not there
     bool exact = true;        // every key came as expected
 #endif
@@ -5322,7 +5332,7 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void run() {
     frames_.clear();
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if constexpr (Build) {
       if (predictor_ == nullptr) predictor_ = key_predictor::current();
       if (predictor_ != nullptr) predictor_->start();
@@ -5436,7 +5446,7 @@ class value_builder {
 
   // After an object's first key (on the stack): the keys the thread's predictor expects next.
   [[gnu::always_inline]] void expect_keys() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (predictor_ == nullptr) return;
     frame& f = frames_.back();
     f.expect = predictor_->find(stack_[size_ - 1], f.left);
@@ -5448,7 +5458,7 @@ class value_builder {
   // false having read nothing, or true having read a later key (see expected_key_missed). See
   // key_predictor.
   [[gnu::always_inline]] bool read_expected_key() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     frame& f = frames_.back();
     if (f.expect == nullptr) return false;
     const char* p = r_.position();
@@ -5463,7 +5473,7 @@ class value_builder {
     return false;
 #endif
   }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // Whether the key k is at p: an opening quote, then its bytes and closing quote. Not near
   // the end of the text, where 32 bytes after p cannot be read.
   [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
@@ -5697,7 +5707,7 @@ class value_builder {
   // reports errors as ever.
   template <bool Build, bool Key = false>
   [[gnu::always_inline]] bool short_plain_string() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     const char* p = r_.position() + 1;
     if (r_.end() - p < 16) return false;
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -5714,7 +5724,7 @@ class value_builder {
 #endif
   }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // short_plain_string for 15 to 31 bytes, which a value keeps in a block of its own: the
   // first special byte (bytes holds the first 16) is at n = 15, or beyond them at n = 16.
   // These are twitter.json's long keys ("profile_background_color", 4,426 of its 13,345 keys)
@@ -5829,7 +5839,7 @@ class value_builder {
       value* slot = stack_ + f.start;
       if (f.is_object) {
         const std::size_t pairs = n / 2;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         // Keys that all came as expected are a prefix of an object's keys known to be unique.
         if (f.expect != nullptr && f.exact) {
           n = pairs;
@@ -6013,7 +6023,7 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
   key_shapes* shapes_ = nullptr;  // this thread's, once an object of four keys has come
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   key_predictor* predictor_ = nullptr;  // this thread's, from the first parse that builds
 #endif
 };
@@ -6057,7 +6067,7 @@ inline std::string with_position(const std::string& message, const char* begin, 
 #include <type_traits>
 #include <vector>
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -6101,7 +6111,7 @@ class writer {
     // The two layouts nearly every call uses, compact (",", ":") and Python's default
     // (", ", ": ") without indent, have constant separators: item() and key_separator() write
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (opt.ensure_ascii) del_ = _mm_set1_epi8(0x7F);
 #endif
     flat_ = !opt.indent &&
@@ -6179,7 +6189,7 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (s.size() < 16 && write_short_plain(s)) return;
 #endif
     write_string_escaped<false>(s);
@@ -6234,7 +6244,7 @@ class writer {
         // five three-byte ones at a time; room for 16 bytes is there, as the rest of the
         // input is at least that long).
         do {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
           if (end - p >= 16) {
             if (std::size_t run = three_byte_run(p)) {
               _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_),
@@ -6261,7 +6271,7 @@ class writer {
       // bytes. Other text is checked for such a run first; clean text once its lead byte
       // gives 3, so that text of mixed scripts does not pay for a look that mostly fails.
       auto three_byte_batch = [&] {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         if (end - p >= 16) {
           if (std::size_t run = three_byte_run(p)) {
 #if PYJSON_UTF8_AVX2
@@ -6449,10 +6459,10 @@ class writer {
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
   template <bool Clean = false>
-  PYJSON_CLANG_INLINE const unsigned char* copy_plain(const unsigned char* begin,
+  PYJSON_CLANG_INLINE const unsigned char* copy_plain([[maybe_unused]] const unsigned char* begin,
                                                       const unsigned char* p,
                                                       const unsigned char* end, bool ascii) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // The output position in a local: kept in cur_, it was loaded and stored again for each
     // sixteen bytes, since the store of the bytes may alias the member, which put a store and
     // a load from memory between one step and the next.
@@ -6482,16 +6492,21 @@ class writer {
     }
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
+    // With SSE2 the run is shorter than 16 bytes; without, it may be the whole string.
     const unsigned char* run = p;
     while (p < end && (string_byte_classes[*p] == 0 || (Clean && *p >= 0x80)) &&
            !(ascii && *p == 0x7f))
       ++p;
-    copy_short(cur_, run, static_cast<std::size_t>(p - run));
-    cur_ += p - run;
+    const auto n = static_cast<std::size_t>(p - run);
+    if (PYJSON_SSE2 || n < 16)
+      copy_short(cur_, run, n);
+    else
+      std::memcpy(cur_, run, n);
+    cur_ += n;
     return p;
   }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // One bit per byte of v that copy_plain must not copy as is (non-ASCII bytes unless Clean).
   template <bool Clean = false>
   static unsigned special_bytes(__m128i v, bool ascii) noexcept {
@@ -6511,7 +6526,7 @@ class writer {
   }
 #endif
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // A string of fewer than 16 bytes (most keys) that needs no escape, written at once: its
   // bytes are gathered into one vector by overlapping loads that stay inside the string (a
   // byte seen twice changes nothing), checked, and copied. False, having written nothing,
@@ -6560,7 +6575,7 @@ class writer {
   void write_inline_string(const value& v) {
     const unsigned char* raw = value_access::raw(v);
     const std::size_t n = raw[14];
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if constexpr (Checked) room(18);
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw));
     if ((special_bytes(bytes, del_) & ((1u << n) - 1)) == 0) {
@@ -6593,7 +6608,8 @@ class writer {
   }
 
   // Copies n < 16 bytes with at most two overlapping loads and stores, where memcpy with a
-  // variable length would be a library call.
+  // variable length would be a library call. A longer n would leave bytes in the middle
+  // uncopied (builds without SSE2 wrote such garbage for plain runs of 16 bytes or more).
   static void copy_short(char* dst, const unsigned char* src, std::size_t n) noexcept {
     if (n >= 8) {
       std::uint64_t a, b;
@@ -6878,7 +6894,7 @@ class writer {
   bool flat_ = false;  // no indent, separators "," ":" or ", " ": "
   bool first_ = false;
   bool nan_error_with_value_;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // special_bytes' DEL for this call's ensure_ascii, made once: selected from the options for
   // each short string, it took four instructions and a branch.
   __m128i del_ = _mm_set1_epi8('"');

@@ -26,12 +26,12 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "pyjson/detail/config.hpp"
 #include "pyjson/error.hpp"
+
+#if PYJSON_SSE2
+#include <emmintrin.h>
+#endif
 
 namespace pyjson {
 
@@ -596,7 +596,7 @@ inline string_block* new_string_block(std::string_view s, bool clean = false) {
 // A value's byte 8 for a shared key (see shared_key_table) in place of its block's size class; no
 // class is this large.
 inline constexpr unsigned char shared_key_class = 0xFF;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 // Keys of 15 to 31 plain ASCII bytes, each kept once for the whole process, which objects that
 // loads builds point to instead of a block of their own (as Python's json module, whose
 // decoder makes one string object of each key and reuses it). twitter.json has 4,253 such keys,
@@ -1218,13 +1218,13 @@ struct value_access {
   // strings in the middle of the text): one 16-byte load, masked to length, and one store of
   // the whole value, instead of zeroing it and then copying a variable length in.
   static void set_short_string_at(value& v, const char* p, std::size_t n) noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     set_short_string_bytes(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), n);
 #else
     v.set_string(std::string_view(p, n));
 #endif
   }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // The same for a string of n <= 14 bytes at the start of `bytes`.
   [[gnu::always_inline]] static void set_short_string_bytes(value& v, __m128i bytes,
                                                             std::size_t n) noexcept {
@@ -1272,7 +1272,7 @@ struct value_access {
 #endif
   // Whether v holds a shared key (see shared_key_table).
   static bool is_shared_key(const value& v) noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     return v.tag() == tag::long_string && v.string_block_class() == shared_key_class;
 #else
     (void)v;
@@ -2066,7 +2066,7 @@ class key_shapes : public thread_cache<key_shapes> {
 
   PYJSON_CLANG_INLINE static bool same_keys(const shape& s, const value* kv) noexcept {
     std::size_t i = 0;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // Four keys at a time: the differences of their 16 bytes from the kept ones, or-ed, are
     // tested once; only a group with a difference (a long key, or another key) is looked at
     // key by key. Against a test per key: 0.9% fewer instructions per parse of twitter.json
@@ -2120,7 +2120,7 @@ class key_shapes : public thread_cache<key_shapes> {
   std::size_t unmatched_ = 0;  // shapes kept since one last matched
 };
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 // The keys the builder expects in an object (see value_builder::read_expected_key). Records,
 // the most common kind of object, come many to a document with the same keys in the same
 // order (twitter.json's statuses and users, 20 to 40 keys each). Once one of them is known,
@@ -2239,7 +2239,7 @@ inline void release_cached_blocks() noexcept {
     b->give_back();
   }
   if (detail::key_shapes* shapes = detail::key_shapes::current()) shapes->release();
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   if (detail::key_predictor* keys = detail::key_predictor::current()) keys->release();
 #endif
 }

@@ -13,3 +13,13 @@
 #else
 #define PYJSON_CLANG_INLINE
 #endif
+
+// The SSE2 paths (scanning strings and whitespace 16 bytes at a time, shared keys; every x86-64
+// CPU has SSE2) and, on top of them, the AVX2 ones chosen at run time (see unicode.hpp). Other
+// targets, such as ARM, compile the portable paths, which read and write the same bytes. Define
+// PYJSON_NO_SIMD to build the portable paths on x86-64 too (the tests do, to check them).
+#if defined(__SSE2__) && !defined(PYJSON_NO_SIMD)
+#define PYJSON_SSE2 1
+#else
+#define PYJSON_SSE2 0
+#endif

@@ -20,7 +20,9 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
+#include "pyjson/detail/config.hpp"
+
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -205,7 +207,7 @@ class reader {
       if (scratch.size() - decoded < n + 20) [[unlikely]]
         grow_scratch(scratch, decoded + n + 20);
       char* to = scratch.data() + decoded;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
       if (n <= 16 && end_ - run >= 16) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(to),
                          _mm_loadu_si128(reinterpret_cast<const __m128i*>(run)));
@@ -269,7 +271,7 @@ class reader {
       // Latin is a run of them).
       do {
         auto u = reinterpret_cast<const unsigned char*>(p);
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         if (end_ - p >= 16) {
           std::size_t n = three_byte_run(u);
           // A whole run moves p by a constant, so the next load need not wait for the run's
@@ -308,7 +310,7 @@ class reader {
   /// instructions a call before the first byte is looked at.
   template <bool Decode = true>
   [[gnu::always_inline]] std::string_view read_string_quick(std::string& scratch) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     const char* p = p_ + 1;
     if (end_ - p >= 32) {
       unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
@@ -344,7 +346,7 @@ class reader {
   void advance(std::size_t n) noexcept { p_ += n; }
   void set_position(const char* p) noexcept { p_ = p; }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // A bit for each byte of v that needs a look inside a string: '"', '\\', a control character
   // (<= 0x1F) or a byte of a multi-byte UTF-8 sequence (>= 0x80).
   [[gnu::always_inline]] static unsigned special_bytes(__m128i v) noexcept {
@@ -371,10 +373,10 @@ class reader {
   // guess costs a mispredicted branch and the scan done before.
   //
   // Takes the kept run at p_ when the bytes agree, else returns false.
-  [[gnu::always_inline]] bool take_kept_run(std::size_t level) noexcept {
+  [[gnu::always_inline]] bool take_kept_run([[maybe_unused]] std::size_t level) noexcept {
+#if PYJSON_SSE2
     const char* p = p_;
     unsigned n = indents_[level % std::size(indents_)];
-#if defined(__SSE2__)
     // For the kept length n (2 to 31; 0 until a run is kept), byte n must be above ' ' (no
     // whitespace; a signed compare, so 0x21 to 0x7F, which include every byte that can start
     // a token) and bytes 1 to n - 1 spaces, or all tabs: then the run is n bytes. Spaces are
@@ -420,7 +422,7 @@ class reader {
       p_ = p;
       return;
     }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // Indentation is spaces after the newline, so sixteen bytes are first compared with ' '
     // alone (one compare instead of four). Where a byte is no space and yet whitespace (tabs,
     // a "\r\n", a blank line), the loop that knows all four goes on from there. citm_catalog.json
@@ -475,7 +477,7 @@ class reader {
   // character, not the start of a multi-byte UTF-8 sequence. Sixteen at a time with SSE2 (part
   // of every x86-64), else eight at a time in a 64-bit word (SWAR).
   const char* skip_plain(const char* p) const noexcept {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     while (end_ - p >= 16) {
       unsigned mask = special_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
       if (mask != 0) return p + __builtin_ctz(mask);
@@ -605,14 +607,14 @@ class value_builder {
  private:
   struct frame {
     std::size_t start;  // index in the value stack of the first element
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // An object's next expected key, and how many more the list holds (see
     // read_expected_key); null once keys are no longer expected.
     const key_predictor::key* expect = nullptr;
     std::uint32_t left = 0;
 #endif
     bool is_object;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     std::uint8_t misses = 0;  // expected keys that were not there
     bool exact = true;        // every key came as expected
 #endif
@@ -624,7 +626,7 @@ class value_builder {
   template <bool Build>
   [[gnu::noinline]] void run() {
     frames_.clear();
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if constexpr (Build) {
       if (predictor_ == nullptr) predictor_ = key_predictor::current();
       if (predictor_ != nullptr) predictor_->start();
@@ -738,7 +740,7 @@ class value_builder {
 
   // After an object's first key (on the stack): the keys the thread's predictor expects next.
   [[gnu::always_inline]] void expect_keys() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (predictor_ == nullptr) return;
     frame& f = frames_.back();
     f.expect = predictor_->find(stack_[size_ - 1], f.left);
@@ -750,7 +752,7 @@ class value_builder {
   // false having read nothing, or true having read a later key (see expected_key_missed). See
   // key_predictor.
   [[gnu::always_inline]] bool read_expected_key() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     frame& f = frames_.back();
     if (f.expect == nullptr) return false;
     const char* p = r_.position();
@@ -765,7 +767,7 @@ class value_builder {
     return false;
 #endif
   }
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // Whether the key k is at p: an opening quote, then its bytes and closing quote. Not near
   // the end of the text, where 32 bytes after p cannot be read.
   [[gnu::always_inline]] bool is_key_at(const key_predictor::key& k, const char* p) const {
@@ -999,7 +1001,7 @@ class value_builder {
   // reports errors as ever.
   template <bool Build, bool Key = false>
   [[gnu::always_inline]] bool short_plain_string() {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     const char* p = r_.position() + 1;
     if (r_.end() - p < 16) return false;
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -1016,7 +1018,7 @@ class value_builder {
 #endif
   }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // short_plain_string for 15 to 31 bytes, which a value keeps in a block of its own: the
   // first special byte (bytes holds the first 16) is at n = 15, or beyond them at n = 16.
   // These are twitter.json's long keys ("profile_background_color", 4,426 of its 13,345 keys)
@@ -1131,7 +1133,7 @@ class value_builder {
       value* slot = stack_ + f.start;
       if (f.is_object) {
         const std::size_t pairs = n / 2;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         // Keys that all came as expected are a prefix of an object's keys known to be unique.
         if (f.expect != nullptr && f.exact) {
           n = pairs;
@@ -1315,7 +1317,7 @@ class value_builder {
   std::vector<std::size_t> order_;
   std::vector<std::uint32_t> table_;
   key_shapes* shapes_ = nullptr;  // this thread's, once an object of four keys has come
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   key_predictor* predictor_ = nullptr;  // this thread's, from the first parse that builds
 #endif
 };

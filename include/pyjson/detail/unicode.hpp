@@ -7,15 +7,17 @@
 #include <cstdint>
 #include <string>
 
-#if defined(__SSE2__)
+#include "pyjson/detail/config.hpp"
+
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
 // Text beyond ASCII in strings is checked 32 bytes at a time with AVX2 where the CPU has it,
 // and runs of it escaped as \uXXXX up to eight characters at a time, found at run time (the
 // library is built for plain x86-64, whose vectors are SSE2's). GNU compilers on x86-64 only;
-// define PYJSON_NO_AVX2 to leave it out.
-#if !defined(PYJSON_NO_AVX2) && defined(__x86_64__) && defined(__GNUC__)
+// define PYJSON_NO_AVX2 to leave it out (PYJSON_NO_SIMD leaves out the SSE2 paths too).
+#if !defined(PYJSON_NO_AVX2) && PYJSON_SSE2 && defined(__x86_64__) && defined(__GNUC__)
 #define PYJSON_UTF8_AVX2 1
 #include <immintrin.h>
 #else
@@ -56,7 +58,7 @@ inline std::size_t common_utf8_length(const unsigned char* p, std::size_t avail)
   return 0;
 }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
 /// The bytes at p that form a run of three-byte sequences of the kind common_utf8_length
 /// accepts (lead byte E1..EF but ED, two continuation bytes): 0, 3, ..., 15. Sixteen bytes must
 /// be readable at p. Chinese and Japanese text is such runs: one vector check settles up to

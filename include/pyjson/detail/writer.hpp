@@ -18,7 +18,9 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__SSE2__)
+#include "pyjson/detail/config.hpp"
+
+#if PYJSON_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -68,7 +70,7 @@ class writer {
     // The two layouts nearly every call uses, compact (",", ":") and Python's default
     // (", ", ": ") without indent, have constant separators: item() and key_separator() write
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (opt.ensure_ascii) del_ = _mm_set1_epi8(0x7F);
 #endif
     flat_ = !opt.indent &&
@@ -146,7 +148,7 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if (s.size() < 16 && write_short_plain(s)) return;
 #endif
     write_string_escaped<false>(s);
@@ -201,7 +203,7 @@ class writer {
         // five three-byte ones at a time; room for 16 bytes is there, as the rest of the
         // input is at least that long).
         do {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
           if (end - p >= 16) {
             if (std::size_t run = three_byte_run(p)) {
               _mm_storeu_si128(reinterpret_cast<__m128i*>(cur_),
@@ -228,7 +230,7 @@ class writer {
       // bytes. Other text is checked for such a run first; clean text once its lead byte
       // gives 3, so that text of mixed scripts does not pay for a look that mostly fails.
       auto three_byte_batch = [&] {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
         if (end - p >= 16) {
           if (std::size_t run = three_byte_run(p)) {
 #if PYJSON_UTF8_AVX2
@@ -416,10 +418,10 @@ class writer {
   // caller has made room for all of [p, end). With SSE2, sixteen bytes are stored before they
   // are looked at: those past the stop are overwritten by what comes next.
   template <bool Clean = false>
-  PYJSON_CLANG_INLINE const unsigned char* copy_plain(const unsigned char* begin,
+  PYJSON_CLANG_INLINE const unsigned char* copy_plain([[maybe_unused]] const unsigned char* begin,
                                                       const unsigned char* p,
                                                       const unsigned char* end, bool ascii) {
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     // The output position in a local: kept in cur_, it was loaded and stored again for each
     // sixteen bytes, since the store of the bytes may alias the member, which put a store and
     // a load from memory between one step and the next.
@@ -449,16 +451,21 @@ class writer {
     }
 #endif
     // The tail (and short strings, such as most keys): find the run, then copy it at once.
+    // With SSE2 the run is shorter than 16 bytes; without, it may be the whole string.
     const unsigned char* run = p;
     while (p < end && (string_byte_classes[*p] == 0 || (Clean && *p >= 0x80)) &&
            !(ascii && *p == 0x7f))
       ++p;
-    copy_short(cur_, run, static_cast<std::size_t>(p - run));
-    cur_ += p - run;
+    const auto n = static_cast<std::size_t>(p - run);
+    if (PYJSON_SSE2 || n < 16)
+      copy_short(cur_, run, n);
+    else
+      std::memcpy(cur_, run, n);
+    cur_ += n;
     return p;
   }
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // One bit per byte of v that copy_plain must not copy as is (non-ASCII bytes unless Clean).
   template <bool Clean = false>
   static unsigned special_bytes(__m128i v, bool ascii) noexcept {
@@ -478,7 +485,7 @@ class writer {
   }
 #endif
 
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // A string of fewer than 16 bytes (most keys) that needs no escape, written at once: its
   // bytes are gathered into one vector by overlapping loads that stay inside the string (a
   // byte seen twice changes nothing), checked, and copied. False, having written nothing,
@@ -527,7 +534,7 @@ class writer {
   void write_inline_string(const value& v) {
     const unsigned char* raw = value_access::raw(v);
     const std::size_t n = raw[14];
-#if defined(__SSE2__)
+#if PYJSON_SSE2
     if constexpr (Checked) room(18);
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw));
     if ((special_bytes(bytes, del_) & ((1u << n) - 1)) == 0) {
@@ -560,7 +567,8 @@ class writer {
   }
 
   // Copies n < 16 bytes with at most two overlapping loads and stores, where memcpy with a
-  // variable length would be a library call.
+  // variable length would be a library call. A longer n would leave bytes in the middle
+  // uncopied (builds without SSE2 wrote such garbage for plain runs of 16 bytes or more).
   static void copy_short(char* dst, const unsigned char* src, std::size_t n) noexcept {
     if (n >= 8) {
       std::uint64_t a, b;
@@ -845,7 +853,7 @@ class writer {
   bool flat_ = false;  // no indent, separators "," ":" or ", " ": "
   bool first_ = false;
   bool nan_error_with_value_;
-#if defined(__SSE2__)
+#if PYJSON_SSE2
   // special_bytes' DEL for this call's ensure_ascii, made once: selected from the options for
   // each short string, it took four instructions and a branch.
   __m128i del_ = _mm_set1_epi8('"');
