@@ -59,6 +59,7 @@ import math
 import os
 import random
 import re
+import shlex
 import struct
 import subprocess
 import sys
@@ -614,7 +615,7 @@ def start_driver(driver, cases, workdir, tag):
     results_path = os.path.join(workdir, f"results{tag}.bin")
     with open(cases_path, "wb") as f:
         f.write(encode_batch(cases))
-    proc = subprocess.Popen([driver, cases_path, results_path], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([*driver, cases_path, results_path], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     return proc, results_path
 
@@ -872,6 +873,9 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=10, help="mismatches shown in full (default 10)")
     ap.add_argument("--only", type=int, help="run just this case index of the seed's corpus")
     ap.add_argument("--timeout", type=float, default=240, help="seconds per driver run")
+    ap.add_argument("--emulator", default="",
+                    help="command that runs the driver, for a driver built for another "
+                         "machine (e.g. 'qemu-aarch64 -L /usr/aarch64-linux-gnu')")
     ap.add_argument("--files", action="append", default=[], metavar="DIR",
                     help="also compare every *.json file of DIR (repeatable); exit status 77 "
                          "(skipped) when none of the folders exists")
@@ -892,10 +896,11 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory(prefix="pyjson-differential-") as workdir:
         # The driver runs the batch while python3 computes its side, on the second core.
-        started = start_driver(args.driver, cases, workdir, "-first")
+        driver = shlex.split(args.emulator) + [args.driver]
+        started = start_driver(driver, cases, workdir, "-first")
         expected = [python_expected(case) for case in cases]
         try:
-            results = run_driver(args.driver, cases, workdir, args.timeout, started)
+            results = run_driver(driver, cases, workdir, args.timeout, started)
         except (RuntimeError, OSError) as e:
             print(f"differential: harness error: {e}", file=sys.stderr)
             return 2

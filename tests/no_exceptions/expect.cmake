@@ -1,8 +1,15 @@
 # Runs one mode of the -fno-exceptions program and checks how it ends. CTest counts a test that
 # aborts as failed whatever WILL_FAIL says, hence this script.
 #   cmake -DPROGRAM=<exe> -DMODE=<mode> -DCASE=<case> -DEXPECT_EXIT=<code>|abort
-#         -DEXPECT_TEXT=<text that stdout or stderr must contain> -P expect.cmake
-execute_process(COMMAND ${PROGRAM} ${MODE} ${CASE}
+#         -DEXPECT_TEXT=<text that stdout or stderr must contain> [-DEMULATOR=<command>]
+#         -P expect.cmake
+# EMULATOR runs a program built for another machine (scripts/cross.sh).
+set(command ${PROGRAM})
+if(EMULATOR)
+  separate_arguments(emulator UNIX_COMMAND "${EMULATOR}")
+  set(command ${emulator} ${PROGRAM})
+endif()
+execute_process(COMMAND ${command} ${MODE} ${CASE}
                 RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(output "${out}${err}")
 
