@@ -2580,6 +2580,13 @@ inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/'
                                                  {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
                                                  {'r', '\r'}, {'t', '\t'}};
 
+/// A word with the top bit set in each byte of v that is zero, and maybe in bytes above it (a
+/// borrow runs upward): the lowest set bit, and whether any is set, are exact. With it, builds
+/// without SSE2 look at string bytes eight at a time (SWAR).
+inline constexpr std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
+  return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
 /// [start, start + length) cannot be decoded, for `reason`.
 struct utf8_error {
@@ -5204,10 +5211,6 @@ class reader {
     return p;
   }
 
-  static std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
-    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
-  }
-
   // p is at a backslash; writes the decoded character (at most 4 bytes) at out, moves out past
   // it and returns where scanning resumes.
   const char* read_escape(const char* p, const char* quote, char*& out) {
@@ -6490,18 +6493,35 @@ class writer {
       cur_ += k;
       return p + k;
     }
+#else
+    // Without SSE2 (64-bit ARM), eight bytes at a time in a 64-bit word (SWAR), stored before
+    // they are looked at as above. The word that holds a byte to stop at is left to the loop
+    // below, which finds that byte.
+    char* out = cur_;
+    const std::uint64_t del = ascii ? 0x7F7F7F7F7F7F7F7Full : 0x2222222222222222ull;
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      std::memcpy(out, &w, 8);
+      // '"', '\\', DEL's stand-in, a control character (< 0x20), a non-ASCII byte.
+      std::uint64_t stop = has_zero_byte(w ^ 0x2222222222222222ull) |
+                           has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull) | has_zero_byte(w ^ del) |
+                           ((w - 0x2020202020202020ull) & ~w);
+      if constexpr (!Clean) stop |= w;
+      if ((stop & 0x8080808080808080ull) != 0) break;
+      p += 8;
+      out += 8;
+    }
+    cur_ = out;
 #endif
-    // The tail (and short strings, such as most keys): find the run, then copy it at once.
-    // With SSE2 the run is shorter than 16 bytes; without, it may be the whole string.
+    // The tail (and short strings, such as most keys): find the run (shorter than 16 bytes,
+    // or than 8 without SSE2), then copy it at once.
     const unsigned char* run = p;
     while (p < end && (string_byte_classes[*p] == 0 || (Clean && *p >= 0x80)) &&
            !(ascii && *p == 0x7f))
       ++p;
     const auto n = static_cast<std::size_t>(p - run);
-    if (PYJSON_SSE2 || n < 16)
-      copy_short(cur_, run, n);
-    else
-      std::memcpy(cur_, run, n);
+    copy_short(cur_, run, n);
     cur_ += n;
     return p;
   }
@@ -6609,7 +6629,7 @@ class writer {
 
   // Copies n < 16 bytes with at most two overlapping loads and stores, where memcpy with a
   // variable length would be a library call. A longer n would leave bytes in the middle
-  // uncopied (builds without SSE2 wrote such garbage for plain runs of 16 bytes or more).
+  // uncopied.
   static void copy_short(char* dst, const unsigned char* src, std::size_t n) noexcept {
     if (n >= 8) {
       std::uint64_t a, b;

@@ -185,9 +185,9 @@ TEST_CASE("writer: every ASCII byte and its escape", "[writer]") {
   }
 }
 
-// Strings of every length up to 40 (inline, 16-byte blocks and overlapping tails) with one
-// byte that needs care at every position, against a plain byte-by-byte escaper that follows
-// Python's rules.
+// Strings of every length up to 40 (inline, 16-byte or 8-byte blocks and overlapping tails)
+// with one byte that needs care at every position, against a plain byte-by-byte escaper that
+// follows Python's rules.
 TEST_CASE("writer: every string length and escape position", "[writer]") {
   const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9"};
   std::size_t checked = 0;
@@ -209,6 +209,9 @@ TEST_CASE("writer: every string length and escape position", "[writer]") {
           REQUIRE(pyjson::dumps(s, {.ensure_ascii = ascii}) == python_escaped(s, ascii));
           REQUIRE(pyjson::dumps(std::map<std::string, int>{{s, 1}}, {.ensure_ascii = ascii}) ==
                   "{" + python_escaped(s, ascii) + ": 1}");
+          // A string the reader made (known valid UTF-8: written unchecked).
+          REQUIRE(pyjson::dumps(pyjson::loads(python_escaped(s, true)), {.ensure_ascii = ascii}) ==
+                  python_escaped(s, ascii));
           ++checked;
         }
       }

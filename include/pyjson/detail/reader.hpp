@@ -498,10 +498,6 @@ class reader {
     return p;
   }
 
-  static std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
-    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
-  }
-
   // p is at a backslash; writes the decoded character (at most 4 bytes) at out, moves out past
   // it and returns where scanning resumes.
   const char* read_escape(const char* p, const char* quote, char*& out) {

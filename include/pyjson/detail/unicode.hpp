@@ -36,6 +36,13 @@ inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/'
                                                  {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
                                                  {'r', '\r'}, {'t', '\t'}};
 
+/// A word with the top bit set in each byte of v that is zero, and maybe in bytes above it (a
+/// borrow runs upward): the lowest set bit, and whether any is set, are exact. With it, builds
+/// without SSE2 look at string bytes eight at a time (SWAR).
+inline constexpr std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
+  return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
 /// [start, start + length) cannot be decoded, for `reason`.
 struct utf8_error {
