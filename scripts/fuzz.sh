@@ -7,7 +7,9 @@
 #
 # Usage: scripts/fuzz.sh [seconds-per-target] [target...]     (default: 60 s; all four targets)
 # Environment: PYJSON_FUZZ_JOBS (build parallelism, default 2); PYJSON_FUZZ_FRESH=1 starts from
-# the seeds alone instead of the corpus grown by earlier runs (build/fuzz/corpus/<target>).
+# the seeds alone instead of the corpus grown by earlier runs (build/fuzz/corpus/<target>);
+# PYJSON_FUZZ_PORTABLE=1 fuzzes the portable paths that targets without SSE2 (64-bit ARM)
+# compile, built here with PYJSON_NO_SIMD and an unsigned char as on ARM (in build/fuzz-portable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,8 +35,13 @@ fi
 command -v python3 >/dev/null || ensure_package python3
 
 build=build/fuzz
+flags=
+if [ "${PYJSON_FUZZ_PORTABLE:-0}" = 1 ]; then
+  build=build/fuzz-portable
+  flags="-DPYJSON_NO_SIMD -funsigned-char"
+fi
 cmake -S tests/fuzz -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= \
-  -DPYJSON_FUZZ_LIBFUZZER=ON >/dev/null
+  -DCMAKE_CXX_FLAGS="$flags" -DPYJSON_FUZZ_LIBFUZZER=ON >/dev/null
 cmake --build "$build" -j"${PYJSON_FUZZ_JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
 work=$(mktemp -d)
@@ -98,7 +105,7 @@ for t in "${targets[@]}"; do
   fi
 done
 
-echo "=== summary"
+echo "=== summary ($build)"
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz.sh: findings in: ${failed[*]} (inputs saved under tests/fuzz/regressions/)" >&2
