@@ -2549,8 +2549,10 @@ struct std::tuple_element<1, pyjson::member> {
 // WTF-8), and character positions from byte offsets. Used by the reader and the writer.
 // SPDX-License-Identifier: MIT
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #if PYJSON_SSE2
@@ -2585,6 +2587,38 @@ inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/'
 /// without SSE2 look at string bytes eight at a time (SWAR).
 inline constexpr std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
   return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+/// The place in memory order (0 to 7) of the first nonzero byte of w, a word loaded from
+/// memory with memcpy; w is not 0.
+inline int first_nonzero_byte(std::uint64_t w) noexcept {
+  if constexpr (std::endian::native == std::endian::big) return std::countl_zero(w) / 8;
+  return std::countr_zero(w) / 8;
+}
+
+/// Whether the len bytes at p are all `fill`, with overlapping loads of 8 bytes (4 when len is
+/// 4 to 7): no loop over single bytes but for len < 4.
+inline bool all_bytes_are(const char* p, std::size_t len, char fill) noexcept {
+  const std::uint64_t f = 0x0101010101010101ull * static_cast<unsigned char>(fill);
+  if (len >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + len - 8, 8);
+    std::uint64_t diff = w ^ f;
+    for (std::size_t i = 0; i + 8 < len; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      diff |= w ^ f;
+    }
+    return diff == 0;
+  }
+  if (len >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + len - 4, 4);
+    return ((a ^ static_cast<std::uint32_t>(f)) | (b ^ static_cast<std::uint32_t>(f))) == 0;
+  }
+  bool all = true;
+  for (std::size_t i = 0; i < len; ++i) all &= p[i] == fill;
+  return all;
 }
 
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
@@ -5086,7 +5120,7 @@ class reader {
   // guess costs a mispredicted branch and the scan done before.
   //
   // Takes the kept run at p_ when the bytes agree, else returns false.
-  [[gnu::always_inline]] bool take_kept_run([[maybe_unused]] std::size_t level) noexcept {
+  [[gnu::always_inline]] bool take_kept_run(std::size_t level) noexcept {
 #if PYJSON_SSE2
     const char* p = p_;
     unsigned n = indents_[level % std::size(indents_)];
@@ -5110,6 +5144,15 @@ class reader {
         p_ = p + n;
         return true;
       }
+    }
+#else
+    // Without SSE2, the same test with 64-bit words (see all_bytes_are).
+    const char* p = p_;
+    unsigned n = indents_[level % std::size(indents_)];
+    if (n != 0 && end_ - p >= 32 && static_cast<signed char>(p[n]) > ' ' &&
+        (all_bytes_are(p + 1, n - 1, ' ') || all_bytes_are(p + 1, n - 1, '\t'))) {
+      p_ = p + n;
+      return true;
     }
 #endif
     return false;
@@ -5168,6 +5211,18 @@ class reader {
         return;
       }
       p += 16;
+    }
+#else
+    // Without SSE2, eight bytes at a time in a 64-bit word, compared with spaces alone as
+    // above; from the first byte that is no space, the loop below goes on.
+    while (end_ - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (std::uint64_t other = w ^ 0x2020202020202020ull) {
+        p += first_nonzero_byte(other);
+        break;
+      }
+      p += 8;
     }
 #endif
     while (p < end_ && is_ws(*p)) ++p;

@@ -354,6 +354,23 @@ TEST_CASE("reader: indented text, with runs that differ from their level's inden
   }
 }
 
+TEST_CASE("reader: a run as long as the kept one, with a token inside it") {
+  // The first gap keeps its length n for its level; the next gap at that level has a value
+  // and a comma at byte j and the fill again after them, up to a token at byte n. Taking the
+  // kept run there would skip "1,".
+  for (char fill : {' ', '\t'}) {
+    for (std::size_t n = 3; n < 32; ++n) {
+      for (std::size_t j = 1; j + 2 <= n; ++j) {
+        std::string text = "[\n" + std::string(n - 1, fill) + "0,\n" + std::string(j - 1, fill) +
+                           "1," + std::string(n - 2 - j, fill) + "2" + std::string(40, fill) + "]";
+        CAPTURE(fill, n, j);
+        CHECK(pyjson::dumps(pyjson::loads(text)) == "[0, 1, 2]");
+        CHECK(pyjson::loads<std::vector<int>>(text) == std::vector<int>{0, 1, 2});
+      }
+    }
+  }
+}
+
 TEST_CASE("reader: numbers as Python reads them") {
   CHECK(pyjson::dumps(pyjson::loads("-0")) == "0");
   CHECK(pyjson::dumps(pyjson::loads("-0.0")) == "-0.0");

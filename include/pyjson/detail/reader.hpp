@@ -373,7 +373,7 @@ class reader {
   // guess costs a mispredicted branch and the scan done before.
   //
   // Takes the kept run at p_ when the bytes agree, else returns false.
-  [[gnu::always_inline]] bool take_kept_run([[maybe_unused]] std::size_t level) noexcept {
+  [[gnu::always_inline]] bool take_kept_run(std::size_t level) noexcept {
 #if PYJSON_SSE2
     const char* p = p_;
     unsigned n = indents_[level % std::size(indents_)];
@@ -397,6 +397,15 @@ class reader {
         p_ = p + n;
         return true;
       }
+    }
+#else
+    // Without SSE2, the same test with 64-bit words (see all_bytes_are).
+    const char* p = p_;
+    unsigned n = indents_[level % std::size(indents_)];
+    if (n != 0 && end_ - p >= 32 && static_cast<signed char>(p[n]) > ' ' &&
+        (all_bytes_are(p + 1, n - 1, ' ') || all_bytes_are(p + 1, n - 1, '\t'))) {
+      p_ = p + n;
+      return true;
     }
 #endif
     return false;
@@ -455,6 +464,18 @@ class reader {
         return;
       }
       p += 16;
+    }
+#else
+    // Without SSE2, eight bytes at a time in a 64-bit word, compared with spaces alone as
+    // above; from the first byte that is no space, the loop below goes on.
+    while (end_ - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (std::uint64_t other = w ^ 0x2020202020202020ull) {
+        p += first_nonzero_byte(other);
+        break;
+      }
+      p += 8;
     }
 #endif
     while (p < end_ && is_ws(*p)) ++p;

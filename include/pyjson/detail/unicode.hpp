@@ -3,8 +3,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "pyjson/detail/config.hpp"
@@ -41,6 +43,38 @@ inline constexpr short_escape short_escapes[] = {{'"', '"'},  {'\\', '\\'}, {'/'
 /// without SSE2 look at string bytes eight at a time (SWAR).
 inline constexpr std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
   return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+/// The place in memory order (0 to 7) of the first nonzero byte of w, a word loaded from
+/// memory with memcpy; w is not 0.
+inline int first_nonzero_byte(std::uint64_t w) noexcept {
+  if constexpr (std::endian::native == std::endian::big) return std::countl_zero(w) / 8;
+  return std::countr_zero(w) / 8;
+}
+
+/// Whether the len bytes at p are all `fill`, with overlapping loads of 8 bytes (4 when len is
+/// 4 to 7): no loop over single bytes but for len < 4.
+inline bool all_bytes_are(const char* p, std::size_t len, char fill) noexcept {
+  const std::uint64_t f = 0x0101010101010101ull * static_cast<unsigned char>(fill);
+  if (len >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + len - 8, 8);
+    std::uint64_t diff = w ^ f;
+    for (std::size_t i = 0; i + 8 < len; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      diff |= w ^ f;
+    }
+    return diff == 0;
+  }
+  if (len >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + len - 4, 4);
+    return ((a ^ static_cast<std::uint32_t>(f)) | (b ^ static_cast<std::uint32_t>(f))) == 0;
+  }
+  bool all = true;
+  for (std::size_t i = 0; i < len; ++i) all &= p[i] == fill;
+  return all;
 }
 
 /// One UTF-8 decoding error, described as CPython's UTF-8 decoder describes it: the bytes
