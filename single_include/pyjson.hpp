@@ -6112,6 +6112,7 @@ inline std::string with_position(const std::string& message, const char* begin, 
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -6171,6 +6172,8 @@ class writer {
     // them with one 2-byte store, the second byte kept only for ", " and ": ".
 #if PYJSON_SSE2
     if (opt.ensure_ascii) del_ = _mm_set1_epi8(0x7F);
+#else
+    if (opt.ensure_ascii) del_ = 0x7F7F7F7F7F7F7F7Full;
 #endif
     flat_ = !opt.indent &&
             ((item_sep_ == "," && key_sep_ == ":") || (item_sep_ == ", " && key_sep_ == ": "));
@@ -6247,9 +6250,7 @@ class writer {
 
   /// A JSON string literal for the UTF-8 (or WTF-8, for lone surrogates) text s.
   void write_string(std::string_view s) {
-#if PYJSON_SSE2
     if (s.size() < 16 && write_short_plain(s)) return;
-#endif
     write_string_escaped<false>(s);
   }
   /// write_string for text known to be valid UTF-8 without surrogates (a string the reader
@@ -6558,12 +6559,7 @@ class writer {
       std::uint64_t w;
       std::memcpy(&w, p, 8);
       std::memcpy(out, &w, 8);
-      // '"', '\\', DEL's stand-in, a control character (< 0x20), a non-ASCII byte.
-      std::uint64_t stop = has_zero_byte(w ^ 0x2222222222222222ull) |
-                           has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull) | has_zero_byte(w ^ del) |
-                           ((w - 0x2020202020202020ull) & ~w);
-      if constexpr (!Clean) stop |= w;
-      if ((stop & 0x8080808080808080ull) != 0) break;
+      if (special_word<Clean>(w, del) != 0) break;
       p += 8;
       out += 8;
     }
@@ -6599,13 +6595,32 @@ class writer {
     if constexpr (Clean) return static_cast<unsigned>(_mm_movemask_epi8(special));
     return static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(v));
   }
+#else
+  // Without SSE2: the top bit of each byte of w (eight bytes loaded from memory) that
+  // copy_plain must not copy as is, and maybe of bytes after the first such byte in memory
+  // order (see has_zero_byte; on a big-endian target, before it too): a word with none is
+  // exact. del: DEL's stand-in, as above, in every byte.
+  template <bool Clean = false>
+  static std::uint64_t special_word(std::uint64_t w, std::uint64_t del) noexcept {
+    std::uint64_t stop = has_zero_byte(w ^ 0x2222222222222222ull) |
+                         has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5Cull) | has_zero_byte(w ^ del) |
+                         ((w - 0x2020202020202020ull) & ~w);  // a control character
+    if constexpr (!Clean) stop |= w;                          // a byte beyond ASCII
+    return stop & 0x8080808080808080ull;
+  }
+  // The bits of the first n <= 8 bytes in memory order of a word loaded from memory.
+  static constexpr std::uint64_t first_bytes(std::size_t n) noexcept {
+    if (n == 0) return 0;
+    if (n >= 8) return ~std::uint64_t(0);
+    if constexpr (std::endian::native == std::endian::big) return ~std::uint64_t(0) << (64 - 8 * n);
+    return (std::uint64_t(1) << (8 * n)) - 1;
+  }
 #endif
 
-#if PYJSON_SSE2
   // A string of fewer than 16 bytes (most keys) that needs no escape, written at once: its
-  // bytes are gathered into one vector by overlapping loads that stay inside the string (a
-  // byte seen twice changes nothing), checked, and copied. False, having written nothing,
-  // when some byte needs care.
+  // bytes are gathered into one vector (two words without SSE2) by overlapping loads that stay
+  // inside the string (a byte seen twice changes nothing), checked, and copied. False, having
+  // written nothing, when some byte needs care.
   PYJSON_CLANG_INLINE bool write_short_plain(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
@@ -6628,8 +6643,12 @@ class writer {
       put("\"\"");
       return true;
     }
+#if PYJSON_SSE2
     __m128i v = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
     if (special_bytes(v, del_) != 0) return false;
+#else
+    if ((special_word(a, del_) | special_word(b, del_)) != 0) return false;
+#endif
     room(n + 2);
     char* c = cur_;  // see write_inline_string
     c[0] = '"';
@@ -6638,7 +6657,6 @@ class writer {
     cur_ = c + n + 2;
     return true;
   }
-#endif
 
   // A string held inside a value (at most 14 bytes, see value::set_string): its 16 bytes are
   // all readable, so when none of the string's bytes needs care it is looked at and copied
@@ -6659,6 +6677,22 @@ class writer {
       char* c = cur_;
       c[0] = '"';
       _mm_storeu_si128(reinterpret_cast<__m128i*>(c + 1), bytes);
+      c[n + 1] = '"';
+      cur_ = c + n + 2;
+      return;
+    }
+#else
+    // Without SSE2, the same with two 64-bit words; bytes past the string are masked out.
+    if constexpr (Checked) room(18);
+    std::uint64_t lo, hi;
+    std::memcpy(&lo, raw, 8);
+    std::memcpy(&hi, raw + 8, 8);
+    if (((special_word(lo, del_) & first_bytes(n)) |
+         (special_word(hi, del_) & first_bytes(n > 8 ? n - 8 : 0))) == 0) {
+      char* c = cur_;
+      c[0] = '"';
+      std::memcpy(c + 1, &lo, 8);
+      std::memcpy(c + 9, &hi, 8);
       c[n + 1] = '"';
       cur_ = c + n + 2;
       return;
@@ -6973,6 +7007,8 @@ class writer {
   // special_bytes' DEL for this call's ensure_ascii, made once: selected from the options for
   // each short string, it took four instructions and a branch.
   __m128i del_ = _mm_set1_epi8('"');
+#else
+  std::uint64_t del_ = 0x2222222222222222ull;  // the same, eight times over (see special_word)
 #endif
   std::string deferred_error_;
   std::vector<frame> frames_;
