@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <bit>
+
 // Functions and lambdas on hot paths that g++ 12 inlines by itself and clang++ 14 does not:
 // forced inline under clang only. In clang builds this made compact dumps 7-16% faster, typed
 // loads 6-12% and loads of canada.json 5%, and later (the freeing walk's step, read_scalar)
@@ -23,3 +25,10 @@
 #else
 #define PYJSON_SSE2 0
 #endif
+
+// Numbers, keys and string bytes are read eight at a time from 64-bit words whose first byte in
+// memory is their lowest (see non_digit_bytes in number.hpp): a big-endian target would read
+// them wrongly, so it does not compile. x86-64 and 64-bit ARM (Linux, macOS, Windows) are
+// little-endian.
+static_assert(std::endian::native == std::endian::little,
+              "pyjson supports little-endian targets only");

@@ -45,12 +45,9 @@ inline constexpr std::uint64_t has_zero_byte(std::uint64_t v) noexcept {
   return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
 }
 
-/// The place in memory order (0 to 7) of the first nonzero byte of w, a word loaded from
-/// memory with memcpy; w is not 0.
-inline int first_nonzero_byte(std::uint64_t w) noexcept {
-  if constexpr (std::endian::native == std::endian::big) return std::countl_zero(w) / 8;
-  return std::countr_zero(w) / 8;
-}
+/// The place in memory (0 to 7) of the first nonzero byte of w, a word loaded from memory with
+/// memcpy (little-endian: see config.hpp); w is not 0.
+inline int first_nonzero_byte(std::uint64_t w) noexcept { return std::countr_zero(w) / 8; }
 
 /// Whether the len bytes at p are all `fill`, with overlapping loads of 8 bytes (4 when len is
 /// 4 to 7): no loop over single bytes but for len < 4.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -498,9 +497,8 @@ class writer {
   }
 #else
   // Without SSE2: the top bit of each byte of w (eight bytes loaded from memory) that
-  // copy_plain must not copy as is, and maybe of bytes after the first such byte in memory
-  // order (see has_zero_byte; on a big-endian target, before it too): a word with none is
-  // exact. del: DEL's stand-in, as above, in every byte.
+  // copy_plain must not copy as is, and maybe of bytes after the first such byte (see
+  // has_zero_byte): a word with none is exact. del: DEL's stand-in, as above, in every byte.
   template <bool Clean = false>
   static std::uint64_t special_word(std::uint64_t w, std::uint64_t del) noexcept {
     std::uint64_t stop = has_zero_byte(w ^ 0x2222222222222222ull) |
@@ -509,12 +507,9 @@ class writer {
     if constexpr (!Clean) stop |= w;                          // a byte beyond ASCII
     return stop & 0x8080808080808080ull;
   }
-  // The bits of the first n <= 8 bytes in memory order of a word loaded from memory.
+  // The bits of the first n <= 8 bytes in memory of a word loaded from memory (its lowest).
   static constexpr std::uint64_t first_bytes(std::size_t n) noexcept {
-    if (n == 0) return 0;
-    if (n >= 8) return ~std::uint64_t(0);
-    if constexpr (std::endian::native == std::endian::big) return ~std::uint64_t(0) << (64 - 8 * n);
-    return (std::uint64_t(1) << (8 * n)) - 1;
+    return n >= 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * n)) - 1;
   }
 #endif
 
