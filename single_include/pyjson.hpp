@@ -2688,6 +2688,18 @@ inline std::size_t two_byte_run(const unsigned char* p) noexcept {
   unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 16u;
   return good / 2 * 2;
 }
+#else
+/// Without SSE2: whether the eight bytes w (loaded from memory) begin with two three-byte
+/// sequences of the kind common_utf8_length accepts (lead byte E1..EF but ED, two
+/// continuation bytes), checked at once: two characters of Chinese or Japanese text.
+inline bool two_three_byte_sequences(std::uint64_t w) noexcept {
+  // Leads E0..EF at bytes 0 and 3, continuations 80..BF at 1, 2, 4 and 5.
+  if ((w & 0x0000C0C0F0C0C0F0ull) != 0x00008080E08080E0ull) return false;
+  // Not E0 or ED (their second byte has a narrower range): the leads' low nibbles.
+  const unsigned a = static_cast<unsigned>(w) & 0xF;
+  const unsigned b = static_cast<unsigned>(w >> 24) & 0xF;
+  return a != 0 && a != 0xD && b != 0 && b != 0xD;
+}
 #endif
 
 #if PYJSON_UTF8_AVX2
@@ -5039,6 +5051,16 @@ class reader {
             continue;
           }
         }
+#else
+        // Without SSE2, two three-byte sequences at a time where they follow one another.
+        if (end_ - p >= 8) {
+          std::uint64_t w;
+          std::memcpy(&w, p, 8);
+          if (two_three_byte_sequences(w)) {
+            p += 6;
+            continue;
+          }
+        }
 #endif
         if (std::size_t n = common_utf8_length(u, static_cast<std::size_t>(end_ - p))) {
           p += n;
@@ -6315,6 +6337,19 @@ class writer {
                                _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
               cur_ += run;
               p += run;
+              continue;
+            }
+          }
+#else
+          // Without SSE2, two three-byte sequences at a time (8 bytes stored, within the room
+          // for the rest of the input).
+          if (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, 8);
+            if (two_three_byte_sequences(w)) {
+              std::memcpy(cur_, &w, 8);
+              cur_ += 6;
+              p += 6;
               continue;
             }
           }

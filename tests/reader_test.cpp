@@ -1380,14 +1380,9 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
     }
     return out + "\"";
   };
-  std::mt19937 rng(20261130);
   int valid = 0, invalid = 0;
-  for (int round = 0; round < 20000; ++round) {
-    std::string s;
-    bool rare = rng() % 4 == 0;  // most rounds only CJK and ASCII, so long runs form
-    std::size_t count = 1 + rng() % 24;
-    for (std::size_t i = 0; i < count; ++i)
-      s += pieces[rare ? rng() % std::size(pieces) : rng() % 5];
+  auto check = [&](const std::string& s) {
+    CAPTURE(s);
     bool ok = !pyjson::detail::find_utf8_error(s.data(), s.data() + s.size(), true);
     bool surrogate = ok && pyjson::detail::find_utf8_error(s.data(), s.data() + s.size(), false);
     std::string text = "\"" + s + "\"";
@@ -1413,9 +1408,29 @@ TEST_CASE("reader and writer: runs of three-byte UTF-8 sequences", "[reader]") {
       REQUIRE_THROWS_AS(pyjson::dumps(value(s), {.ensure_ascii = false}), pyjson::value_error);
       REQUIRE_THROWS_AS(pyjson::dumps(value(s)), pyjson::value_error);
     }
+  };
+  std::mt19937 rng(20261130);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    bool rare = rng() % 4 == 0;  // most rounds only CJK and ASCII, so long runs form
+    std::size_t count = 1 + rng() % 24;
+    for (std::size_t i = 0; i < count; ++i)
+      s += pieces[rare ? rng() % std::size(pieces) : rng() % 5];
+    check(s);
   }
   CHECK(valid > 15000);
   CHECK(invalid > 1000);
+  // Every pair of pieces after zero to five CJK characters and before five more: each piece
+  // at each place of the runs checked at once (two, or five, sequences), and across them.
+  for (const std::string& a : pieces) {
+    for (const std::string& b : pieces) {
+      for (std::size_t k = 0; k <= 5; ++k) {
+        std::string cjk;
+        for (std::size_t i = 0; i < k; ++i) cjk += pieces[i % 2];
+        check(cjk + a + b + "\xE6\x97\xA5\xE3\x81\x82\xE6\x97\xA5\xE3\x81\x82\xE6\x97\xA5");
+      }
+    }
+  }
 }
 
 // Text beyond ASCII in a string is checked 32 bytes at a time with AVX2 where the CPU has it

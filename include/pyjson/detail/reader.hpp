@@ -286,6 +286,16 @@ class reader {
             continue;
           }
         }
+#else
+        // Without SSE2, two three-byte sequences at a time where they follow one another.
+        if (end_ - p >= 8) {
+          std::uint64_t w;
+          std::memcpy(&w, p, 8);
+          if (two_three_byte_sequences(w)) {
+            p += 6;
+            continue;
+          }
+        }
 #endif
         if (std::size_t n = common_utf8_length(u, static_cast<std::size_t>(end_ - p))) {
           p += n;

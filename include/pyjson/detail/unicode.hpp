@@ -135,6 +135,18 @@ inline std::size_t two_byte_run(const unsigned char* p) noexcept {
   unsigned good = mismatch ? static_cast<unsigned>(__builtin_ctz(mismatch)) : 16u;
   return good / 2 * 2;
 }
+#else
+/// Without SSE2: whether the eight bytes w (loaded from memory) begin with two three-byte
+/// sequences of the kind common_utf8_length accepts (lead byte E1..EF but ED, two
+/// continuation bytes), checked at once: two characters of Chinese or Japanese text.
+inline bool two_three_byte_sequences(std::uint64_t w) noexcept {
+  // Leads E0..EF at bytes 0 and 3, continuations 80..BF at 1, 2, 4 and 5.
+  if ((w & 0x0000C0C0F0C0C0F0ull) != 0x00008080E08080E0ull) return false;
+  // Not E0 or ED (their second byte has a narrower range): the leads' low nibbles.
+  const unsigned a = static_cast<unsigned>(w) & 0xF;
+  const unsigned b = static_cast<unsigned>(w >> 24) & 0xF;
+  return a != 0 && a != 0xD && b != 0 && b != 0xD;
+}
 #endif
 
 #if PYJSON_UTF8_AVX2

@@ -213,6 +213,19 @@ class writer {
               continue;
             }
           }
+#else
+          // Without SSE2, two three-byte sequences at a time (8 bytes stored, within the room
+          // for the rest of the input).
+          if (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, 8);
+            if (two_three_byte_sequences(w)) {
+              std::memcpy(cur_, &w, 8);
+              cur_ += 6;
+              p += 6;
+              continue;
+            }
+          }
 #endif
           std::size_t n = sequence_length(p, end, s);
           if (n == 3 && p[0] == 0xED && p[1] >= 0xA0 && deferred_error_.empty()) [[unlikely]]
